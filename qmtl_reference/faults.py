@@ -1,0 +1,40 @@
+"""Deliberate defects, switched on by name, that prove the features can fail.
+
+``QMTL_REFERENCE_FAULTS`` holds a comma-separated list of names from KNOWN.
+A service refuses to start with a name it does not know, so a typo cannot
+silently turn a fault test into a passing run.
+"""
+from __future__ import annotations
+
+import os
+
+ENV_VAR = "QMTL_REFERENCE_FAULTS"
+
+KNOWN: dict[str, str] = {
+    # Gateway: tokens
+    "wrong_world_claim": "the Gateway puts another world's id in the token's world_id claim",
+    "skip_token_signature_check": "the Gateway accepts WebSocket tokens without verifying their signature",
+    # Gateway: strategies
+    "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
+    # Gateway: health
+    "status_always_ok": "the Gateway reports every component ok without asking it",
+}
+
+
+class UnknownFault(ValueError):
+    pass
+
+
+def active_faults(environ: os._Environ | dict | None = None) -> frozenset[str]:
+    raw = (environ if environ is not None else os.environ).get(ENV_VAR, "")
+    names = frozenset(n.strip() for n in raw.split(",") if n.strip())
+    unknown = sorted(names - KNOWN.keys())
+    if unknown:
+        raise UnknownFault(f"unknown reference fault(s): {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+    return names
+
+
+def is_active(name: str) -> bool:
+    if name not in KNOWN:
+        raise UnknownFault(f"fault {name!r} is not registered in qmtl_reference.faults.KNOWN")
+    return name in active_faults()
