@@ -16,8 +16,18 @@ KNOWN: dict[str, str] = {
     "skip_token_signature_check": "the Gateway accepts WebSocket tokens without verifying their signature",
     # Gateway: strategies
     "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
+    # DAG Manager
+    "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
+    "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
+    "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",
+    "dagmanager_redo_diff_fails": "the DAG Manager answers every RedoDiff with UNKNOWN, as real QMTL does",
+    "dagmanager_no_standard_health": "the DAG Manager does not serve the standard grpc.health.v1 service",
+    "tagquery_ignores_match_mode": "the DAG Manager's tag query treats match_mode all as any",
+    "tagquery_forgets_diffed_nodes": "the DAG Manager's tag query never finds the queues of diffed nodes",
     # Gateway: health
-    "status_always_ok": "the Gateway reports every component ok without asking it",
+    "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
+    # WorldService: event broker
+    "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
 }
 
 

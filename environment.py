@@ -1,0 +1,125 @@
+"""Behave hooks: one stack per run, one set of ids per scenario, evidence for every failed step."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from behave.fixture import fixture, use_fixture
+from behave.tag_matcher import ActiveTagMatcher
+
+from qmtl_acceptance import diagnostics
+from qmtl_acceptance.clients.gateway import GatewayClient
+from qmtl_acceptance.config import load_config
+from qmtl_acceptance.errors import SuiteError
+from qmtl_acceptance.ids import ScenarioIds
+from qmtl_acceptance.stack import provider_for
+
+SUITE_STARTED = time.monotonic()
+
+
+def _stop_on_sigterm(signum, frame):
+    # CI and process managers stop runs with SIGTERM; turn it into the
+    # KeyboardInterrupt path so teardown runs exactly as for Ctrl-C.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _refuse(message: str) -> None:
+    print(f"\nqmtl-acceptance: {message}\n", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+@fixture
+def qmtl_stack(context):
+    provider = provider_for(context.suite)
+    context.stack_provider = provider
+    try:
+        context.stack = provider.start()
+        yield context.stack
+    finally:
+        provider.stop()
+
+
+def before_all(context):
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        context.suite = load_config(context.config.userdata)
+    except SuiteError as exc:
+        _refuse(str(exc))
+    context.active_tags = ActiveTagMatcher(
+        {
+            "target": context.suite.target,
+            "contract": context.suite.contract_version,
+            # Scenarios that read the stores directly need to know where they are.
+            "stores": "visible" if context.suite.target == "reference" or context.suite.redis_url else "hidden",
+        }
+    )
+    try:
+        use_fixture(qmtl_stack, context)
+    except SuiteError as exc:
+        _refuse(str(exc))
+    timings = context.stack_provider.startup_timings()
+    if timings:
+        detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
+        print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.stderr, flush=True)
+    context.gateway = GatewayClient(context.stack.gateway_url, timeout=context.suite.seconds(10))
+    context.first_scenario_seen = False
+
+
+def before_feature(context, feature):
+    if context.active_tags.should_exclude_with(feature.tags):
+        feature.skip(reason=context.active_tags.exclude_reason)
+
+
+def before_scenario(context, scenario):
+    if context.active_tags.should_exclude_with(scenario.effective_tags):
+        scenario.skip(reason=context.active_tags.exclude_reason)
+        return
+    if not context.first_scenario_seen:
+        context.first_scenario_seen = True
+        print(
+            f"qmtl-acceptance: first scenario starts {time.monotonic() - SUITE_STARTED:.2f} s after the suite started",
+            file=sys.stderr,
+            flush=True,
+        )
+    context.ids = ScenarioIds(scenario.name)
+    # Steps add what they observed (frames, answers) here; a failed step's evidence includes it.
+    context.observations = {}
+
+
+def after_step(context, step):
+    if step.status != "failed":
+        return
+    try:
+        _keep_evidence(context, step)
+    except Exception as exc:  # evidence is best effort; it must never mask the real failure
+        print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.stderr)
+
+
+def _keep_evidence(context, step) -> None:
+    try:
+        answer = context.gateway.status()
+        gateway_status = diagnostics.json_text({"http_status": answer.status, "body": answer.body})
+    except Exception as exc:
+        gateway_status = f"unreachable: {exc}"
+    folder = diagnostics.artifact_dir(context.suite.artifacts_dir, context.feature.name, context.scenario.name, step.name)
+    evidence = diagnostics.collect(
+        folder,
+        gateway_status=gateway_status,
+        log_files=context.stack_provider.log_files(),
+        observations=getattr(context, "observations", {}),
+    )
+    try:
+        import allure
+
+        for name, text in evidence.items():
+            allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
+    except Exception:
+        pass  # running without the allure formatter
+    print(f"qmtl-acceptance: evidence for the failed step is in {folder}", file=sys.stderr)
+
+
+def after_all(context):
+    gateway = getattr(context, "gateway", None)
+    if gateway is not None:
+        gateway.close()

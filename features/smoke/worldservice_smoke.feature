@@ -1,0 +1,34 @@
+@smoke
+Feature: Smoke flow of the end-to-end guide
+  As a QMTL release engineer
+  I want the guide's four smoke checks to pass against a stack that came up by itself
+  So that I know the Gateway, its event stream and strategy submission work together
+
+  Background:
+    Given the QMTL stack is running
+
+  Scenario: The Gateway reports every component healthy
+    When I ask the Gateway for its status
+    Then the Gateway answers within 2 seconds
+    And the Gateway reports its overall status as "ok"
+    And the Gateway reports each of redis, postgres, dagmanager and worldservice as "ok"
+
+  Scenario: Event tokens for two worlds carry their own claims and verify against the published keys
+    Given two worlds "alpha" and "beta"
+    When a strategy in each world subscribes to its "activation" and "queue" events
+    Then each world is given an event token
+    And each token's signature verifies against the keys the Gateway publishes
+    And each token is for the "controlbus" audience, names its own world and strategy, and lists the topics asked for
+    And each token expires when the Gateway says it does
+
+  Scenario: A subscriber connects to the event stream with each world's token
+    Given two worlds "alpha" and "beta"
+    And a strategy in each world holds an event token for its "activation" events
+    When a subscriber opens the event stream with each world's token
+    Then each event stream connection is accepted within 2 seconds
+
+  Scenario: A strategy submitted to each world is accepted and bound to that world
+    Given two worlds "alpha" and "beta"
+    When a strategy is submitted to each world through the Gateway
+    Then each submission is accepted with its own strategy id
+    And within 5 seconds each world lists its own strategy and not the other world's

@@ -1,0 +1,1 @@
+"""Wire clients for the services under test."""

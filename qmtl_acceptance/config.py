@@ -1,0 +1,163 @@
+"""One typed configuration for a run, from defaults, the environment and behave's -D userdata.
+
+Precedence: `-D name=value` over `QMTL_E2E_<NAME>` over the defaults below.
+Every value is checked at start; a bad one stops the run with one line that
+names the setting, the value and what would be accepted.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlparse
+
+from .errors import ConfigError
+
+TARGETS = ("reference", "qmtl", "compose", "external")
+CONTRACT_VERSIONS = ("2026-04", "2026-02")
+ENV_PREFIX = "QMTL_E2E_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_RUNNER_COMMAND = (
+    "{python} -m qmtl_reference tools sdk run {strategy} --start-time {start} --end-time {end}"
+    " --world {world} --gateway-url {gateway_url} --live-bars {live_bars} --report {report}"
+)
+
+
+@dataclass(frozen=True)
+class SuiteConfig:
+    target: str = "reference"
+    # Endpoints of a running deployment (target external) or overrides.
+    gateway_url: str = ""
+    worldservice_url: str = ""
+    dagmanager_address: str = ""
+    redis_url: str = ""
+    postgres_dsn: str = ""
+    # One knob for slow machines: every deadline in the suite is multiplied by it.
+    timeout_scale: float = 1.0
+    reports_dir: Path = PROJECT_ROOT / "reports"
+    contract_version: str = "2026-04"
+    token_ttl_seconds: int = 300
+    reference_faults: tuple[str, ...] = ()
+    runner_command: str = DEFAULT_RUNNER_COMMAND
+    compose_file: Path = PROJECT_ROOT / "docker-compose.e2e.yml"
+    qmtl_config: str = ""
+    keep_logs: bool = True
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def seconds(self, base: float) -> float:
+        """A deadline stated in a scenario, scaled for this machine."""
+        return base * self.timeout_scale
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.reports_dir / "logs"
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.reports_dir / "artifacts"
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"setting {name}={raw!r} is not a boolean (use true or false)")
+
+
+def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
+    if not value:
+        return value
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.hostname:
+        raise ConfigError(f"setting {name}={value!r} is not a URL of scheme {' or '.join(schemes)}")
+    try:
+        parsed.port
+    except ValueError:
+        raise ConfigError(f"setting {name}={value!r} has an invalid port") from None
+    return value.rstrip("/")
+
+
+def _check_address(name: str, value: str) -> str:
+    if not value:
+        return value
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"setting {name}={value!r} is not host:port")
+    return value
+
+
+def load_config(userdata: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> SuiteConfig:
+    environ = os.environ if environ is None else environ
+    userdata = dict(userdata or {})
+    known = {f.name for f in fields(SuiteConfig)} - {"extra"}
+    raw: dict[str, str] = {}
+    for name in known:
+        env_value = environ.get(ENV_PREFIX + name.upper())
+        if env_value is not None:
+            raw[name] = env_value
+    extra = {}
+    for key, value in userdata.items():
+        if key in known:
+            raw[key] = str(value)
+        else:
+            extra[key] = str(value)
+    return _build(raw, extra)
+
+
+def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
+    values: dict[str, Any] = {"extra": dict(extra)}
+    target = raw.get("target", "reference").strip()
+    if target not in TARGETS:
+        raise ConfigError(f"setting target={target!r} is unknown; choose one of: {', '.join(TARGETS)}")
+    values["target"] = target
+    for name in ("gateway_url", "worldservice_url"):
+        values[name] = _check_url(name, raw.get(name, "").strip(), ("http", "https"))
+    values["redis_url"] = _check_url("redis_url", raw.get("redis_url", "").strip(), ("redis", "rediss"))
+    values["postgres_dsn"] = _check_url("postgres_dsn", raw.get("postgres_dsn", "").strip(), ("postgresql", "postgres"))
+    values["dagmanager_address"] = _check_address("dagmanager_address", raw.get("dagmanager_address", "").strip())
+    if "timeout_scale" in raw:
+        try:
+            scale = float(raw["timeout_scale"])
+        except ValueError:
+            raise ConfigError(f"setting timeout_scale={raw['timeout_scale']!r} is not a number") from None
+        if not 0.1 <= scale <= 100:
+            raise ConfigError(f"setting timeout_scale={scale} is outside 0.1 .. 100")
+        values["timeout_scale"] = scale
+    if "token_ttl_seconds" in raw:
+        try:
+            ttl = int(raw["token_ttl_seconds"])
+        except ValueError:
+            raise ConfigError(f"setting token_ttl_seconds={raw['token_ttl_seconds']!r} is not a whole number") from None
+        if ttl < 1:
+            raise ConfigError("setting token_ttl_seconds must be at least 1")
+        values["token_ttl_seconds"] = ttl
+    if "reports_dir" in raw:
+        values["reports_dir"] = Path(raw["reports_dir"]).expanduser().resolve()
+    if "compose_file" in raw:
+        values["compose_file"] = Path(raw["compose_file"]).expanduser().resolve()
+    version = raw.get("contract_version", "2026-04").strip()
+    if version not in CONTRACT_VERSIONS:
+        raise ConfigError(f"setting contract_version={version!r} is unknown; choose one of: {', '.join(CONTRACT_VERSIONS)}")
+    values["contract_version"] = version
+    if "reference_faults" in raw:
+        values["reference_faults"] = tuple(n.strip() for n in raw["reference_faults"].split(",") if n.strip())
+    if "runner_command" in raw:
+        command = raw["runner_command"].strip()
+        for placeholder in ("{strategy}", "{start}", "{end}"):
+            if placeholder not in command:
+                raise ConfigError(f"setting runner_command lacks the placeholder {placeholder}")
+        values["runner_command"] = command
+    if "qmtl_config" in raw:
+        values["qmtl_config"] = raw["qmtl_config"].strip()
+    if "keep_logs" in raw:
+        values["keep_logs"] = _parse_bool("keep_logs", raw["keep_logs"])
+    config = SuiteConfig(**values)
+    if config.target == "external" and not config.gateway_url:
+        raise ConfigError("target external needs gateway_url (e.g. -D gateway_url=http://gateway:8000)")
+    if config.reference_faults and config.target != "reference":
+        raise ConfigError("reference_faults apply only to target reference")
+    return config

@@ -1,0 +1,46 @@
+"""What every stack provider offers the suite."""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class StackEndpoints:
+    gateway_url: str
+    worldservice_url: str = ""
+    dagmanager_address: str = ""
+    redis_url: str = ""
+    postgres_dsn: str = ""
+    # The DAG Manager's Redis, where it differs from the Gateway's.
+    extras: dict = field(default_factory=dict)
+
+
+class StackProvider(abc.ABC):
+    """Brings a stack up, tears it down, and restarts single services on request."""
+
+    name: str = "?"
+
+    @abc.abstractmethod
+    def start(self) -> StackEndpoints:
+        """Bring the stack up and return once every service accepts requests."""
+
+    @abc.abstractmethod
+    def stop(self) -> None:
+        """Tear everything down; safe to call twice and after a failed start."""
+
+    def restart(self, service: str) -> StackEndpoints:
+        raise NotImplementedError(f"the {self.name} target cannot restart {service}")
+
+    def kill(self, service: str) -> None:
+        raise NotImplementedError(f"the {self.name} target cannot stop {service} on its own")
+
+    def running_processes(self) -> dict[str, int]:
+        """Service name → pid of what this provider started (empty when it started nothing)."""
+        return {}
+
+    def log_files(self) -> dict[str, str]:
+        return {}
+
+    def startup_timings(self) -> dict[str, float]:
+        return {}

@@ -1,0 +1,156 @@
+"""Child processes the suite owns: start, poll until ready, stop (terminate, then kill)."""
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from ..errors import StackError
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # A child must not outlive the suite even if the suite is killed with
+    # SIGKILL and no cleanup code runs.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def unprivileged_user() -> str | None:
+    """The account to run servers as when we are root (Postgres refuses root)."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    raise StackError("running as root, and neither a 'postgres' nor a 'nobody' account exists to run Postgres as")
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    return "\n".join(text[-lines:])
+
+
+class ManagedProcess:
+    """One service process with its log file; `start` returns once `ready` holds."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        log_path: Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        user: str | None = None,
+        stop_signal: int = signal.SIGTERM,
+    ) -> None:
+        self.name = name
+        self.argv = list(argv)
+        self.log_path = log_path
+        self.env = dict(env) if env is not None else None
+        self.cwd = cwd
+        self.user = user
+        self.stop_signal = stop_signal
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def launch(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        try:
+            self.process = subprocess.Popen(
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                cwd=self.cwd,
+                user=self.user,
+                group=self.user,
+                preexec_fn=_die_with_parent,
+            )
+        except FileNotFoundError:
+            raise StackError(f"{self.name}: the program {self.argv[0]!r} was not found") from None
+        except PermissionError as exc:
+            raise StackError(f"{self.name}: cannot run {self.argv[0]!r}: {exc.strerror}") from None
+        finally:
+            log.close()
+
+    def wait_ready(self, ready: Callable[[], bool], within: float) -> float:
+        """Poll `ready` until it holds; fail early, with the log's tail, if the process dies."""
+        started = time.monotonic()
+        deadline = started + within
+        last_error = "no answer yet"
+        while True:
+            if not self.alive():
+                code = self.process.returncode if self.process else None
+                raise StackError(
+                    f"{self.name} exited (code {code}) before it was ready; last log lines:\n{tail(self.log_path)}"
+                )
+            try:
+                if ready():
+                    return time.monotonic() - started
+            except Exception as exc:  # readiness probes fail in many ways while a server boots
+                last_error = f"{type(exc).__name__}: {exc}"
+            if time.monotonic() >= deadline:
+                raise StackError(
+                    f"{self.name} was not ready within {within:.0f} s (last probe: {last_error}); "
+                    f"log {self.log_path}:\n{tail(self.log_path)}"
+                )
+            time.sleep(0.05)
+
+    def stop(self, grace: float = 10.0) -> None:
+        if not self.alive():
+            return
+        assert self.process is not None
+        try:
+            self.process.send_signal(self.stop_signal)
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            self.process.kill()
+            self.process.wait(timeout=5)

@@ -1,0 +1,111 @@
+"""Reading the ``dag_json`` a diff request carries into the node facts the DAG
+Manager needs. The Gateway has already checked node ids and checksums; what is
+left here is refusing input that cannot be diffed at all, with a message that
+says why."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from qmtl_wire.nodeid import tagquery_params
+
+TAG_QUERY_NODE = "TagQueryNode"
+
+
+class DagError(ValueError):
+    """The DAG cannot be diffed; the message is meant for the caller."""
+
+
+@dataclass(frozen=True)
+class Node:
+    node_id: str
+    node_type: str
+    interval: int
+    period: int
+    tags: tuple[str, ...]
+    code_hash: str
+    schema_hash: str
+    schema_compat_id: str
+    asset: str
+
+    @property
+    def needs_queue(self) -> bool:
+        # A TagQueryNode reads other nodes' queues; it publishes nothing itself.
+        return self.node_type != TAG_QUERY_NODE
+
+
+def _int_field(node: Mapping[str, Any], field: str, index: int) -> int:
+    raw = node.get(field)
+    if raw is None or raw == "":
+        return 0
+    if isinstance(raw, bool):
+        raise DagError(f"node {index}: {field} must be an integer, got {raw!r}")
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise DagError(f"node {index}: {field} must be an integer, got {raw!r}") from None
+
+
+def _asset(node: Mapping[str, Any]) -> str:
+    params = node.get("params")
+    if isinstance(params, Mapping):
+        for key in ("asset", "symbol"):
+            value = params.get(key)
+            if isinstance(value, str):
+                cleaned = "".join(ch for ch in value.lower() if ch.isalnum())
+                if cleaned:
+                    return cleaned
+    return "asset"
+
+
+def _tags(node: Mapping[str, Any]) -> tuple[str, ...]:
+    if node.get("node_type") == TAG_QUERY_NODE:
+        return tuple(tagquery_params(node)["query_tags"])
+    raw = node.get("tags") or []
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list):
+        return ()
+    return tuple(sorted({str(t).strip() for t in items if str(t).strip()}))
+
+
+def parse_dag(dag_json: str) -> list[Node]:
+    if not dag_json.strip():
+        raise DagError("dag_json is empty")
+    try:
+        dag = json.loads(dag_json)
+    except json.JSONDecodeError as exc:
+        raise DagError(f"dag_json is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(dag, dict):
+        raise DagError(f"dag_json must be a JSON object with a 'nodes' list, got a JSON {type(dag).__name__}")
+    nodes = dag.get("nodes")
+    if not isinstance(nodes, list):
+        raise DagError("dag_json has no 'nodes' list")
+    parsed: list[Node] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(nodes):
+        if not isinstance(raw, dict):
+            raise DagError(f"node {index} is not a JSON object")
+        node_id = raw.get("node_id")
+        if not isinstance(node_id, str) or not node_id:
+            raise DagError(f"node {index} has no node_id")
+        if node_id in seen:
+            raise DagError(f"node {index} repeats node_id {node_id}")
+        seen.add(node_id)
+        node_type = raw.get("node_type")
+        if not isinstance(node_type, str) or not node_type:
+            raise DagError(f"node {index} ({node_id}) has no node_type")
+        parsed.append(
+            Node(
+                node_id=node_id,
+                node_type=node_type,
+                interval=_int_field(raw, "interval", index),
+                period=_int_field(raw, "period", index),
+                tags=_tags(raw),
+                code_hash=str(raw.get("code_hash") or ""),
+                schema_hash=str(raw.get("schema_hash") or ""),
+                schema_compat_id=str(raw.get("schema_compat_id") or raw.get("schema_id") or ""),
+                asset=_asset(raw),
+            )
+        )
+    return parsed

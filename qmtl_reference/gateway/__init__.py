@@ -1,0 +1,1 @@
+"""Reference QMTL Gateway: HTTP + WebSocket, state in Redis and Postgres."""

@@ -1,0 +1,72 @@
+"""The Gateway's view of WorldService: health, bindings, and the /worlds proxy."""
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+router = APIRouter()
+
+CORRELATION_HEADER = "X-Correlation-ID"
+# Headers that describe one hop and must not be forwarded to the next.
+HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "keep-alive"}
+
+
+class WorldServiceUnavailable(Exception):
+    pass
+
+
+class WorldServiceClient:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = httpx.AsyncClient(base_url=base_url or "http://unset.invalid", timeout=5.0)
+
+    async def health(self) -> str:
+        if not self.base_url:
+            return "unknown"
+        try:
+            response = await self.http.get("/worlds", timeout=2.0)
+        except httpx.HTTPError:
+            return "error"
+        return "ok" if response.status_code == 200 else "error"
+
+    async def bind(self, world_id: str, strategy_ids: list[str]) -> None:
+        if not self.base_url:
+            return
+        try:
+            response = await self.http.post(f"/worlds/{world_id}/bindings", json={"strategies": strategy_ids})
+        except httpx.HTTPError as exc:
+            raise WorldServiceUnavailable(str(exc)) from None
+        response.raise_for_status()
+
+    async def forward(self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes) -> httpx.Response:
+        if not self.base_url:
+            raise WorldServiceUnavailable("no WorldService configured")
+        url = path + (("?" + query.decode()) if query else "")
+        try:
+            return await self.http.request(method, url, headers=headers, content=body)
+        except httpx.HTTPError as exc:
+            raise WorldServiceUnavailable(str(exc)) from None
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+
+@router.api_route("/worlds", methods=["GET", "POST"])
+@router.api_route("/worlds/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+async def proxy(request: Request, rest: str = "") -> Response:
+    correlation_id = request.headers.get(CORRELATION_HEADER) or uuid.uuid4().hex
+    headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
+    headers[CORRELATION_HEADER] = correlation_id
+    path = "/worlds" + (f"/{rest}" if rest else "")
+    try:
+        upstream = await request.app.state.worldservice.forward(
+            request.method, path, request.url.query.encode(), headers, await request.body()
+        )
+    except WorldServiceUnavailable:
+        return JSONResponse({"detail": "WorldService unavailable"}, status_code=503, headers={CORRELATION_HEADER: correlation_id})
+    passthrough = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_HEADERS | {"content-encoding"}}
+    passthrough[CORRELATION_HEADER] = correlation_id
+    return Response(content=upstream.content, status_code=upstream.status_code, headers=passthrough)
