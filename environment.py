@@ -25,7 +25,7 @@ def _stop_on_sigterm(signum, frame):
 
 
 def _refuse(message: str) -> None:
-    print(f"\nqmtl-acceptance: {message}\n", file=sys.stderr, flush=True)
+    print(f"\nqmtl-acceptance: {message}\n", file=sys.__stderr__, flush=True)
     raise SystemExit(2)
 
 
@@ -61,7 +61,7 @@ def before_all(context):
     timings = context.stack_provider.startup_timings()
     if timings:
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
-        print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.stderr, flush=True)
+        print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.gateway = GatewayClient(context.stack.gateway_url, timeout=context.suite.seconds(10))
     context.first_scenario_seen = False
 
@@ -79,7 +79,7 @@ def before_scenario(context, scenario):
         context.first_scenario_seen = True
         print(
             f"qmtl-acceptance: first scenario starts {time.monotonic() - SUITE_STARTED:.2f} s after the suite started",
-            file=sys.stderr,
+            file=sys.__stderr__,
             flush=True,
         )
     context.ids = ScenarioIds(scenario.name)
@@ -88,12 +88,13 @@ def before_scenario(context, scenario):
 
 
 def after_step(context, step):
-    if step.status != "failed":
+    # behave 1.3 tells an assertion that failed ("failed") from an exception ("error").
+    if step.status.name not in ("failed", "error"):
         return
     try:
         _keep_evidence(context, step)
     except Exception as exc:  # evidence is best effort; it must never mask the real failure
-        print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.stderr)
+        print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.__stderr__)
 
 
 def _keep_evidence(context, step) -> None:
@@ -116,7 +117,7 @@ def _keep_evidence(context, step) -> None:
             allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
     except Exception:
         pass  # running without the allure formatter
-    print(f"qmtl-acceptance: evidence for the failed step is in {folder}", file=sys.stderr)
+    print(f"qmtl-acceptance: evidence for the failed step is in {folder}", file=sys.__stderr__)
 
 
 def after_all(context):

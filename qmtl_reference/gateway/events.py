@@ -1,17 +1,39 @@
-"""Event subscription, the JWK set, and the /ws/evt stream."""
+"""Event subscription, the JWK set, the event schemas, and the /ws/evt stream."""
 from __future__ import annotations
 
-import json
-import time
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, FastAPI, Request, WebSocket
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from jwt.algorithms import ECAlgorithm
+from pydantic import BaseModel, Field, ValidationError
 
+from .. import faults
+from .events_frames import SCHEMAS
+from .events_hub import EventHub
+from .events_session import KNOWN_TOPICS, POLICY_VIOLATION, StreamSession
 from .tokens import TokenRejected, expires_at
 
-router = APIRouter()
+log = logging.getLogger("qmtl_reference.gateway.events")
 
-POLICY_VIOLATION = 1008
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    # The reference stack gives WorldService and the Gateway one Redis, so the
+    # broker stream WorldService writes is in the Gateway's own Redis.
+    hub = EventHub(app.state.settings.redis_url)
+    app.state.events = hub
+    await hub.start()
+    try:
+        yield
+    finally:
+        await hub.stop()
+
+
+router = APIRouter(lifespan=_lifespan)
 
 
 class SubscribeRequest(BaseModel):
@@ -20,15 +42,29 @@ class SubscribeRequest(BaseModel):
     topics: list[str] = Field(default_factory=list)
 
 
+class LenientSubscribeRequest(SubscribeRequest):
+    world_id: str = ""
+    strategy_id: str = ""
+
+
 @router.post("/events/subscribe")
-async def subscribe(body: SubscribeRequest, request: Request) -> dict:
+async def subscribe(request: Request, body: Any = Body(default=None)) -> Any:
+    model = LenientSubscribeRequest if faults.is_active("subscribe_accepts_missing_ids") else SubscribeRequest
+    try:
+        wanted = model.model_validate(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
+    unknown = [t for t in wanted.topics if t not in KNOWN_TOPICS]
+    if unknown and faults.is_active("unknown_topic_refused"):
+        return JSONResponse({"detail": f"unknown topics: {', '.join(unknown)}"}, status_code=422)
     authority = request.app.state.tokens
-    token, claims = authority.issue(body.world_id, body.strategy_id, body.topics)
+    token, claims = authority.issue(wanted.world_id, wanted.strategy_id, wanted.topics)
     stream_url = request.app.state.settings.stream_url
     return {
         "stream_url": stream_url,
         "token": token,
-        "topics": body.topics,
+        # Unknown topics are echoed back and ignored when the socket connects.
+        "topics": wanted.topics,
         "expires_at": expires_at(claims["exp"]),
         # There is no unauthenticated stream: the fallback is the same guarded endpoint.
         "fallback_url": stream_url,
@@ -37,47 +73,57 @@ async def subscribe(body: SubscribeRequest, request: Request) -> dict:
 
 @router.get("/events/jwks")
 async def jwks(request: Request) -> dict:
-    return request.app.state.tokens.jwks()
+    authority = request.app.state.tokens
+    published = authority.jwks()
+    if faults.is_active("jwks_leaks_private_key"):
+        for entry in published["keys"]:
+            private = ECAlgorithm.to_jwk(authority.keys[entry["kid"]], as_dict=True)
+            entry["d"] = private["d"]
+    return published
 
 
-def _bearer(websocket: WebSocket) -> str | None:
+@router.get("/events/schema")
+async def schema() -> dict:
+    return SCHEMAS
+
+
+def _token(websocket: WebSocket) -> str | None:
     header = websocket.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
-    return websocket.query_params.get("token") or None
+    query = websocket.query_params.get("token")
+    if query:
+        return query
+    if faults.is_active("token_from_subprotocol"):
+        return websocket.headers.get("sec-websocket-protocol") or None
+    return None
+
+
+def _anonymous_claims(websocket: WebSocket) -> dict[str, Any]:
+    # What a stream without authentication would serve: whatever world the
+    # caller names, for as long as it likes.
+    return {"world_id": websocket.query_params.get("world_id", ""), "strategy_id": "", "topics": ["activation"], "exp": 2**40}
 
 
 @router.websocket("/ws/evt")
 async def event_stream(websocket: WebSocket) -> None:
-    authority = websocket.app.state.tokens
-    token = _bearer(websocket)
+    state = websocket.app.state
+    token = _token(websocket)
     try:
         if token is None:
-            raise TokenRejected("missing token")
-        claims = authority.verify(token)
-    except TokenRejected:
+            if not faults.is_active("anonymous_event_stream"):
+                raise TokenRejected("missing token")
+            claims = _anonymous_claims(websocket)
+        else:
+            claims = state.tokens.verify(token)
+    except TokenRejected as exc:
+        log.info("event stream handshake refused: %s", exc)
         # Closing before accepting makes the server answer the handshake with HTTP 403.
         await websocket.close(code=POLICY_VIOLATION)
         return
-    await websocket.accept()
-    try:
-        while True:
-            raw = await websocket.receive_text()
-            try:
-                frame = json.loads(raw)
-            except ValueError:
-                continue  # anything that is not a command is a heartbeat
-            if not isinstance(frame, dict):
-                continue
-            kind = frame.get("type")
-            if kind == "ack":
-                await websocket.send_json({"type": "ack", "ts": time.time(), "last_id": frame.get("last_id")})
-            elif kind == "refresh":
-                try:
-                    claims = authority.verify(str(frame.get("token") or ""))
-                except TokenRejected:
-                    await websocket.close(code=POLICY_VIOLATION)
-                    return
-                await websocket.send_json({"type": "refresh_ack", "ts": time.time()})
-    except WebSocketDisconnect:
-        return
+    offered = websocket.headers.get("sec-websocket-protocol")
+    await websocket.accept(subprotocol=offered.split(",")[0].strip() if offered and token == offered else None)
+    session = StreamSession(
+        websocket, claims, authority=state.tokens, hub=state.events, worldservice=state.worldservice, dagmanager=state.dagmanager
+    )
+    await session.run()

@@ -52,7 +52,7 @@ class TokenAuthority:
             "world_id": claim_world,
             "strategy_id": strategy_id,
             "topics": topics,
-            "jti": uuid.uuid4().hex,
+            "jti": f"{world_id}:{strategy_id}" if faults.is_active("reused_token_id") else uuid.uuid4().hex,
             "iat": now,
             "exp": now + self.ttl,
         }
@@ -66,11 +66,18 @@ class TokenAuthority:
             raise TokenRejected("malformed token") from None
         kid = header.get("kid")
         key = self.keys.get(kid) if isinstance(kid, str) else None
-        if key is None:
-            raise TokenRejected("unknown key id")
         options = {"require": ["exp", "iat", "aud", "sub"]}
+        if key is None:
+            if not faults.is_active("unknown_kid_unverified"):
+                raise TokenRejected("unknown key id")
+            options["verify_signature"] = False
+            key = next(iter(self.keys.values()))
         if faults.is_active("skip_token_signature_check"):
             options["verify_signature"] = False
+        if faults.is_active("skip_audience_check"):
+            options["verify_aud"] = False
+        if faults.is_active("skip_token_expiry_check"):
+            options["verify_exp"] = False
         try:
             return jwt.decode(token, key.public_key(), algorithms=[ALGORITHM], audience=AUDIENCE, options=options)
         except jwt.ExpiredSignatureError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Request
@@ -40,6 +41,21 @@ class WorldServiceClient:
         except httpx.HTTPError as exc:
             raise WorldServiceUnavailable(str(exc)) from None
         response.raise_for_status()
+
+    async def activation(self, world_id: str, strategy_id: str, side: str) -> dict | None:
+        """One side's activation record, or None when WorldService has none."""
+        if not self.base_url:
+            return None
+        try:
+            response = await self.http.get(
+                f"/worlds/{quote(world_id, safe='')}/activation", params={"strategy_id": strategy_id, "side": side}
+            )
+        except httpx.HTTPError as exc:
+            raise WorldServiceUnavailable(str(exc)) from None
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.json()
 
     async def forward(self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes) -> httpx.Response:
         if not self.base_url:

@@ -1,0 +1,91 @@
+"""The runner's two Gateway calls: is it there, and submit the strategy (contract sections 2 and 5)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from qmtl_reference.sdk import SerializedDag
+
+from .errors import EXIT_GATEWAY, RunnerError
+
+
+@dataclass(frozen=True)
+class Submission:
+    strategy_id: str
+    http_status: int
+    duplicate: bool
+    node_ids_crc32: int
+    node_ids: list[str]
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    for marker in ("Connection refused", "Name or service not known", "timed out", "No route to host"):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return text or type(exc).__name__
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:200]
+    detail = body.get("detail", body) if isinstance(body, dict) else body
+    if isinstance(detail, dict) and "code" in detail:
+        return str(detail["code"])
+    return str(detail)[:200]
+
+
+class GatewayClient:
+    def __init__(self, base_url: str, *, timeout: float) -> None:
+        self.base_url = base_url
+        self._client = httpx.Client(base_url=base_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> "GatewayClient":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def check_reachable(self) -> None:
+        try:
+            response = self._client.get("/status")
+        except httpx.HTTPError as exc:
+            raise RunnerError(f"Gateway at {self.base_url} is unreachable: {_reason(exc)}", EXIT_GATEWAY) from None
+        # 200 even when degraded: a degraded Gateway still accepts strategies.
+        if response.status_code != 200:
+            raise RunnerError(f"Gateway at {self.base_url} is not ready: GET /status answered HTTP {response.status_code}", EXIT_GATEWAY)
+
+    def submit(self, dag: SerializedDag, *, world_id: str, meta: dict[str, Any]) -> Submission:
+        body = {
+            "dag_json": dag.dag_json_base64(),
+            "meta": meta,
+            "world_ids": [world_id],
+            "node_ids_crc32": dag.crc32,
+        }
+        try:
+            response = self._client.post("/strategies", json=body)
+        except httpx.HTTPError as exc:
+            raise RunnerError(f"submitting to the Gateway at {self.base_url} failed: {_reason(exc)}", EXIT_GATEWAY) from None
+        payload = self._json(response)
+        if response.status_code == 202 and isinstance(payload, dict) and payload.get("strategy_id"):
+            return Submission(str(payload["strategy_id"]), 202, False, dag.crc32, list(dag.ordered_ids))
+        detail = payload.get("detail") if isinstance(payload, dict) else None
+        if response.status_code == 409 and isinstance(detail, dict) and detail.get("code") == "E_DUPLICATE":
+            # The Gateway already holds this exact DAG (same strategy, same world):
+            # it is registered and bound, so the run goes on under the first id.
+            return Submission(str(detail.get("strategy_id", "")), 409, True, dag.crc32, list(dag.ordered_ids))
+        raise RunnerError(f"the Gateway refused the strategy: HTTP {response.status_code} {_detail(response)}", EXIT_GATEWAY)
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            return None

@@ -1,0 +1,59 @@
+"""The suite's settings: precedence, validation, one clear line for a bad value."""
+import pytest
+
+from qmtl_acceptance.config import SuiteConfig, load_config
+from qmtl_acceptance.errors import ConfigError
+
+
+def test_defaults_run_the_reference_target():
+    config = load_config({}, environ={})
+    assert config.target == "reference"
+    assert config.contract_version == "2026-04"
+    assert config.seconds(2) == 2
+
+
+def test_userdata_overrides_the_environment():
+    config = load_config({"timeout_scale": "3"}, environ={"QMTL_E2E_TIMEOUT_SCALE": "2", "QMTL_E2E_TOKEN_TTL_SECONDS": "7"})
+    assert config.timeout_scale == 3
+    assert config.seconds(2) == 6
+    assert config.token_ttl_seconds == 7
+
+
+def test_unknown_userdata_is_kept_aside():
+    assert load_config({"team": "risk"}, environ={}).extra == {"team": "risk"}
+
+
+@pytest.mark.parametrize(
+    "userdata, message",
+    [
+        ({"target": "prod"}, "target='prod' is unknown; choose one of: reference, qmtl, compose, external"),
+        ({"timeout_scale": "fast"}, "timeout_scale='fast' is not a number"),
+        ({"timeout_scale": "0"}, "outside 0.1 .. 100"),
+        ({"gateway_url": "gateway:8000"}, "is not a URL of scheme http or https"),
+        ({"redis_url": "http://x:1"}, "redis_url"),
+        ({"dagmanager_address": "localhost"}, "is not host:port"),
+        ({"contract_version": "2025-01"}, "contract_version='2025-01' is unknown"),
+        ({"target": "external"}, "target external needs gateway_url"),
+        ({"target": "external", "gateway_url": "http://g:1", "reference_faults": "x"}, "reference_faults apply only to target reference"),
+        ({"runner_command": "run {strategy}"}, "lacks the placeholder {start}"),
+        ({"keep_logs": "maybe"}, "is not a boolean"),
+        ({"token_ttl_seconds": "0"}, "at least 1"),
+    ],
+)
+def test_bad_values_are_refused_with_one_clear_line(userdata, message):
+    with pytest.raises(ConfigError) as caught:
+        load_config(userdata, environ={})
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_environment_values_are_refused_too():
+    with pytest.raises(ConfigError, match="target='nowhere'"):
+        load_config({}, environ={"QMTL_E2E_TARGET": "nowhere"})
+
+
+def test_config_is_immutable():
+    config = load_config({}, environ={})
+    with pytest.raises(AttributeError):
+        config.target = "qmtl"  # type: ignore[misc]
+    assert isinstance(config, SuiteConfig)
