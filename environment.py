@@ -64,6 +64,23 @@ def before_all(context):
         print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.gateway = GatewayClient(context.stack.gateway_url, timeout=context.suite.seconds(10))
     context.first_scenario_seen = False
+    _describe_run_for_allure(context)
+
+
+def _describe_run_for_allure(context) -> None:
+    """Allure shows environment.properties on the report's front page: say what was tested."""
+    results = context.suite.reports_dir / "allure-results"
+    if not results.is_dir():
+        return
+    lines = {
+        "Target": context.suite.target,
+        "Contract": f"QMTL {context.suite.contract_version}",
+        "Gateway": context.stack.gateway_url,
+        "Timeout scale": context.suite.timeout_scale,
+        "Deliberate faults": ",".join(context.suite.reference_faults) or "none",
+    }
+    text = "".join(f"{key.replace(' ', '.')}={value}\n" for key, value in lines.items())
+    (results / "environment.properties").write_text(text)
 
 
 def before_feature(context, feature):

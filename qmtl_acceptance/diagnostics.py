@@ -32,10 +32,10 @@ def collect(
     for service, path in log_files.items():
         evidence[f"{service}.log.tail"] = tail(Path(path), 60)
     for name, text in observations.items():
-        evidence[name] = text
+        evidence[f"observed {name}.txt"] = text
     for name, text in list(evidence.items()):
         evidence[name] = redact(text)
-        (target_dir / name).write_text(evidence[name])
+        (target_dir / _safe(name)).write_text(evidence[name])
     return evidence
 
 

@@ -28,6 +28,26 @@ KNOWN: dict[str, str] = {
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
+    # Gateway: event tokens and the /ws/evt handshake
+    "anonymous_event_stream": "the Gateway opens /ws/evt without any token, for whatever world the caller names",
+    "skip_token_expiry_check": "the Gateway accepts expired WebSocket tokens",
+    "skip_audience_check": "the Gateway accepts WebSocket tokens issued for another audience",
+    "unknown_kid_unverified": "the Gateway accepts, unverified, a WebSocket token whose key id it does not know",
+    "token_from_subprotocol": "the Gateway takes a WebSocket token offered only as a Sec-WebSocket-Protocol",
+    "jwks_leaks_private_key": "the Gateway's JWKS carries the private part (d) of its signing keys",
+    "reused_token_id": "the Gateway gives every token for one world and strategy the same jti",
+    "subscribe_accepts_missing_ids": "the Gateway issues an event token without a world_id or strategy_id",
+    "unknown_topic_refused": "the Gateway refuses a subscription that names a topic it does not know",
+    # Gateway: the /ws/evt stream
+    "events_to_every_world": "the Gateway pushes each live event to the sockets of every world",
+    "skip_activation_snapshot": "the Gateway sends no activation snapshot when a socket connects",
+    "skip_queue_snapshot": "the Gateway sends no queue_update snapshot when a socket asks for tagged queues",
+    "frames_without_specversion": "the Gateway's CloudEvents frames lack specversion",
+    "ack_without_last_id": "the Gateway answers an ack without echoing its last_id",
+    "refresh_never_acked": "the Gateway accepts a token refresh but never answers refresh_ack",
+    "refresh_skips_verification": "the Gateway accepts a refresh token without verifying it",
+    "refresh_switches_world": "a refresh with another world's valid token moves the socket to that world, as real QMTL does",
+    "expired_sockets_stay_open": "the Gateway keeps a socket open after its token has expired, as real QMTL does",
     # Strategy runner: backfill
     "backfill_off_by_one_end": "the runner asks for history one interval past the window end, so the bucket after the window is loaded",
     "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",

@@ -80,7 +80,8 @@ class EventStream:
         except ConnectionClosed:
             pass
         finally:
-            received = self.connection.close_rcvd
+            # The close frame the server sent; none means the connection just dropped (1006).
+            received = self.connection.protocol.close_rcvd
             self.close_code = received.code if received else 1006
             self.close_reason = received.reason if received else ""
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from ..errors import StackError
+from ..redaction import redact
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,8 @@ class Answer:
     elapsed: float
 
     def describe(self) -> str:
-        return f"HTTP {self.status} {json.dumps(self.body, sort_keys=True)[:600]}"
+        """For messages and evidence: tokens in the body are redacted."""
+        return redact(f"HTTP {self.status} {json.dumps(self.body, sort_keys=True)}")[:800]
 
 
 class GatewayClient:

@@ -44,3 +44,10 @@ class StackProvider(abc.ABC):
 
     def startup_timings(self) -> dict[str, float]:
         return {}
+
+    def token_signing_keys(self) -> dict[str, bytes]:
+        """kid → PEM private key the Gateway signs event tokens with, where the
+        operator of this target can read it. Lets scenarios present tokens the
+        Gateway would never issue (expired, for another audience) yet signed
+        correctly, so only the check under test can refuse them."""
+        return {}

@@ -200,3 +200,8 @@ class ReferenceStack(StackProvider):
 
     def startup_timings(self) -> dict[str, float]:
         return dict(self.timings)
+
+    def token_signing_keys(self) -> dict[str, bytes]:
+        if self.run_dir is None:
+            return {}
+        return {path.stem: path.read_bytes() for path in sorted((self.run_dir / "gateway-keys").glob("*.pem"))}

@@ -86,7 +86,7 @@ async def backfill_stream(
     result = StreamBackfill(stream, node_id)
     provider = RecordingProvider(stream.history_provider, result.fetch_calls)
     metrics.jobs_in_progress.inc()
-    timeline.record("backfill_started", stream=stream.name, node_id=node_id, jobs_in_progress=int(metrics.jobs_in_progress.value()))
+    timeline.record("stream_backfill_started", stream=stream.name, node_id=node_id, jobs_in_progress=int(metrics.jobs_in_progress.value()))
     began = time.perf_counter()
     try:
         fetch_start, fetch_end = fetch_window(start, end, stream.interval)
@@ -99,7 +99,7 @@ async def backfill_stream(
     loaded = set(result.loaded_ts)
     result.missing_buckets = [b for b in buckets_in(start, end, stream.interval) if b not in loaded]
     timeline.record(
-        "backfill_completed",
+        "stream_backfill_completed",
         stream=stream.name,
         node_id=node_id,
         rows=len(rows),

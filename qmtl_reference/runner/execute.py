@@ -38,7 +38,9 @@ async def execute(plan: RunPlan, *, start: int, end: int, live_bars: int) -> Run
     caches = {id(node): NodeCache(node.period) for node in plan.strategy.nodes}
     backfill_done = asyncio.Event()
     live = LiveStage(plan, caches, timeline, backfill_done)
+    # Subscribe first: a bar that arrives while history loads waits in the queue rather than being missed.
     await live.open(after=end, count=live_bars)
+    timeline.record("backfill_started", streams=len(plan.strategy.streams()))
     live.start()
     try:
         began = time.perf_counter()

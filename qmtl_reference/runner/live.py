@@ -7,6 +7,7 @@ against a half-filled cache.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Any
 
 from qmtl_reference import faults
@@ -47,7 +48,7 @@ class LiveStage:
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._pump(stream, sub)) for stream, sub in self._subscriptions]
-        self._consumer = asyncio.create_task(self._consume(len(self._tasks)))
+        self._consumer = asyncio.create_task(self._consume())
 
     async def wait(self) -> None:
         if self._consumer is not None:
@@ -63,26 +64,37 @@ class LiveStage:
     async def _pump(self, stream: StreamInput, subscription: Any) -> None:
         try:
             async for row in subscription:
-                self.timeline.record("live_bar_received", stream=stream.name, ts=row.get("ts"))
+                ts = row.get("ts") if isinstance(row, dict) else None
+                if isinstance(ts, bool) or not isinstance(ts, int):
+                    raise RunnerError(f"the live feed of stream {stream.name!r} delivered a bar without an integer ts", EXIT_FAILED)
+                self.timeline.record("live_bar_received", stream=stream.name, ts=ts)
                 await self._queue.put((stream, row))
         finally:
-            await self._queue.put(_DONE)
+            await self._queue.put((stream, _DONE))
 
-    async def _consume(self, producers: int) -> None:
+    async def _consume(self) -> None:
         if not faults.is_active("backfill_live_during_backfill"):
             await self.backfill_done.wait()
-        finished = 0
-        while finished < producers:
-            item = await self._queue.get()
-            if item is _DONE:
-                finished += 1
-                continue
-            self._process(*item)
+        # Bars are processed in event-time order across streams (a k-way merge):
+        # a bar waits until every stream still open has something at least as
+        # late, so the outputs never depend on which feed happened to be faster.
+        order = {id(stream): index for index, (stream, _) in enumerate(self._subscriptions)}
+        pending: dict[int, deque] = {key: deque() for key in order}
+        open_streams = set(order)
+        while True:
+            while any(pending.values()) and all(pending[key] for key in open_streams):
+                key = min((k for k in pending if pending[k]), key=lambda k: (pending[k][0][1]["ts"], order[k]))
+                self._process(*pending[key].popleft())
+            if not open_streams:
+                return
+            stream, row = await self._queue.get()
+            if row is _DONE:
+                open_streams.discard(id(stream))
+            else:
+                pending[id(stream)].append((stream, row))
 
     def _process(self, stream: StreamInput, row: dict[str, Any]) -> None:
-        ts = row.get("ts")
-        if isinstance(ts, bool) or not isinstance(ts, int):
-            raise RunnerError(f"the live feed of stream {stream.name!r} delivered a bar without an integer ts", EXIT_FAILED)
+        ts = row["ts"]
         self.caches[id(stream)].append(row)
         entry = self.timeline.record(
             "live_bar_processed",
