@@ -16,6 +16,8 @@ from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.stack import provider_for
 
 SUITE_STARTED = time.monotonic()
+# Module state, not context: behave drops attributes set during a scenario when it ends.
+_first_scenario_reported = False
 
 
 def _stop_on_sigterm(signum, frame):
@@ -63,7 +65,6 @@ def before_all(context):
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
         print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.gateway = GatewayClient(context.stack.gateway_url, timeout=context.suite.seconds(10))
-    context.first_scenario_seen = False
     _describe_run_for_allure(context)
 
 
@@ -92,8 +93,9 @@ def before_scenario(context, scenario):
     if context.active_tags.should_exclude_with(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
-    if not context.first_scenario_seen:
-        context.first_scenario_seen = True
+    global _first_scenario_reported
+    if not _first_scenario_reported:
+        _first_scenario_reported = True
         print(
             f"qmtl-acceptance: first scenario starts {time.monotonic() - SUITE_STARTED:.2f} s after the suite started",
             file=sys.__stderr__,

@@ -43,6 +43,8 @@ class SuiteConfig:
     runner_command: str = DEFAULT_RUNNER_COMMAND
     compose_file: Path = PROJECT_ROOT / "docker-compose.e2e.yml"
     qmtl_config: str = ""
+    # Target qmtl: the Python whose environment has QMTL installed.
+    qmtl_python: str = ""
     keep_logs: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -153,6 +155,8 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         values["runner_command"] = command
     if "qmtl_config" in raw:
         values["qmtl_config"] = raw["qmtl_config"].strip()
+    if "qmtl_python" in raw:
+        values["qmtl_python"] = raw["qmtl_python"].strip()
     if "keep_logs" in raw:
         values["keep_logs"] = _parse_bool("keep_logs", raw["keep_logs"])
     config = SuiteConfig(**values)

@@ -16,6 +16,16 @@ KNOWN: dict[str, str] = {
     "skip_token_signature_check": "the Gateway accepts WebSocket tokens without verifying their signature",
     # Gateway: strategies
     "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
+    "dedupe_ignores_dag_hash": "the Gateway never recognises a DAG it has already accepted",
+    "dedupe_keyed_by_world": "the Gateway dedupes per world, so one DAG is accepted again for another world",
+    "dedupe_in_memory": "the Gateway remembers accepted DAGs only in its own memory, so a restart forgets them",
+    "bind_first_world_only": "the Gateway binds a strategy submitted to several worlds only to the first",
+    "bad_dag_json_500": "the Gateway crashes (500) on a dag_json that is not JSON or is a JSON list, as real QMTL does",
+    "strategy_status_never_advances": "the Gateway runs no strategy worker, so every status stays queued, as in real QMTL",
+    "strategy_events_not_recorded": "the Gateway's worker changes a strategy's status without recording the event",
+    "unknown_strategy_reported_queued": "the Gateway answers the status of an unknown strategy id with queued instead of 404",
+    "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
+    "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
     # DAG Manager
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from .. import faults
 from . import events, status, strategies, worlds_proxy
+from .worker import start_worker
 from .dagmanager_client import DagManagerClient
 from .settings import GatewaySettings
 from .stores import GatewayStores
@@ -25,9 +26,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             dagmanager_address = "127.0.0.1:50051"
         app.state.dagmanager = DagManagerClient(dagmanager_address)
         app.state.worldservice = worlds_proxy.WorldServiceClient(settings.worldservice_url)
+        worker = start_worker(app.state.stores, app.state.dagmanager)
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             await app.state.worldservice.close()
             await app.state.dagmanager.close()
             await app.state.stores.close()

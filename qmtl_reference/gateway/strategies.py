@@ -1,16 +1,39 @@
-"""POST /strategies and the strategy status."""
+"""Strategy submission, dry runs, status, and queue lookup by tag.
+
+- ``POST /strategies``: validate (``submission.py``), dedupe on the DAG's hash
+  whatever the worlds, record (Redis + Postgres), bind to every world, queue
+  for the worker (``worker.py``), answer 202 with the queue map the DAG
+  Manager will assign.
+- ``POST /strategies/dry-run``: the same validation; nothing recorded; 200
+  with ``{node_id: [{queue, global}]}``, one queue per world, named
+  ``<world>.<domain>.<queue>``. A TagQueryNode lists the queues its query
+  finds in that world.
+- ``GET /strategies/{id}/status``; ``GET /queues/by_tag`` (from the DAG Manager).
+"""
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+import grpc
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from qmtl_reference.dagmanager.dag import TAG_QUERY_NODE, DagError, parse_dag
+from qmtl_reference.dagmanager.naming import DiffContext, NamingError, queue_name
+from qmtl_wire import dagmanager_pb2 as pb
 
 from .. import faults
-from .submission import SubmissionRejected, validate
+from .dagmanager_client import DagManagerClient
+from .submission import Submission, SubmissionRejected, validate
 
 router = APIRouter()
+
+TAG_LOOKUP_SECONDS = 2.0
+MATCH_MODES = ("any", "all")
+# Real QMTL crashes on these (an unhandled 500); the reference answers 400 unless told to crash too.
+CRASHING_CODES = ("E_DAG_JSON_INVALID", "E_DAG_NOT_OBJECT")
 
 
 async def _json_body(request: Request):
@@ -21,26 +44,105 @@ async def _json_body(request: Request):
         raise SubmissionRejected(400, {"code": "E_BODY_INVALID", "message": "the request body is not JSON"}) from None
 
 
+async def _validated(request: Request) -> Submission:
+    return validate(await _json_body(request))
+
+
+def _rejection(exc: SubmissionRejected):
+    code = exc.detail.get("code") if isinstance(exc.detail, dict) else None
+    if code in CRASHING_CODES and faults.is_active("bad_dag_json_500"):
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+
+def _domain(meta: dict) -> str:
+    return str(meta.get("execution_domain") or "")
+
+
+async def tag_queues(
+    dagmanager: DagManagerClient, tags: list[str], interval: int, match_mode: str, world_id: str | None
+) -> list[dict]:
+    """The DAG Manager's queues for the tags; with a world, that world's queues and the global ones."""
+    reply = await dagmanager.tags.GetQueues(
+        pb.TagQueryRequest(tags=tags, interval=interval, match_mode=match_mode), timeout=TAG_LOOKUP_SECONDS
+    )
+    found = [{"queue": q.queue, "global": getattr(q, "global")} for q in reply.queues]
+    if world_id and not faults.is_active("by_tag_ignores_world"):
+        found = [q for q in found if q["global"] or q["queue"].startswith(f"{world_id}.")]
+    return found
+
+
+async def predicted_queue_map(submission: Submission, dagmanager: DagManagerClient) -> dict[str, list[dict]]:
+    """What the DAG Manager will name each node's queue in each world (the names are pure functions)."""
+    nodes = parse_dag(json.dumps(submission.dag))
+    namespaced = not faults.is_active("dry_run_without_namespace")
+    contexts = [DiffContext(world_id=w, execution_domain=_domain(submission.meta)) for w in submission.world_ids]
+    queue_map: dict[str, list[dict]] = {}
+    for node in nodes:
+        entries: list[dict] = []
+        for ctx in contexts:
+            if node.node_type == TAG_QUERY_NODE:
+                entries.extend(await _tag_node_queues(dagmanager, node.tags, node.interval, ctx.world_id))
+            else:
+                entries.append({"queue": queue_name(node, ctx, namespaced=namespaced), "global": False})
+        queue_map[node.node_id] = entries
+    return queue_map
+
+
+async def _tag_node_queues(dagmanager: DagManagerClient, tags: tuple[str, ...], interval: int, world_id: str) -> list[dict]:
+    try:
+        return await tag_queues(dagmanager, list(tags), interval, "any", world_id)
+    except grpc.RpcError:
+        # No DAG Manager: the node has no upstream queues yet, as in QMTL's offline mode.
+        return []
+
+
+async def _queue_map_or_reject(submission: Submission, dagmanager: DagManagerClient) -> dict[str, list[dict]]:
+    try:
+        return await predicted_queue_map(submission, dagmanager)
+    except (DagError, NamingError) as exc:
+        raise SubmissionRejected(400, {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": str(exc)}]}) from None
+
+
+async def _claim(state, submission: Submission, strategy_id: str) -> str | None:
+    """Dedupe: the first strategy id for this DAG, or None when the DAG is new."""
+    key = submission.dag_hash
+    if faults.is_active("dedupe_ignores_dag_hash"):
+        key = uuid.uuid4().hex
+    elif faults.is_active("dedupe_keyed_by_world"):
+        key = hashlib.sha256((key + "|" + ",".join(sorted(submission.world_ids))).encode()).hexdigest()
+    if faults.is_active("dedupe_in_memory"):
+        if not hasattr(state, "seen_dag_hashes"):
+            state.seen_dag_hashes = {}
+        if key in state.seen_dag_hashes:
+            return state.seen_dag_hashes[key]
+        state.seen_dag_hashes[key] = strategy_id
+        return None
+    return await state.stores.claim_dag_hash(key, strategy_id)
+
+
 @router.post("/strategies")
-async def submit(request: Request) -> JSONResponse:
+async def submit(request: Request):
     state = request.app.state
     try:
-        submission = validate(await _json_body(request))
+        submission = await _validated(request)
+        queue_map = await _queue_map_or_reject(submission, state.dagmanager)
     except SubmissionRejected as exc:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        return _rejection(exc)
     strategy_id = str(uuid.uuid4())
-    first = await state.stores.claim_dag_hash(submission.dag_hash, strategy_id)
+    first = await _claim(state, submission, strategy_id)
     if first is not None:
         return JSONResponse({"detail": {"code": "E_DUPLICATE", "strategy_id": first}}, status_code=409)
     await state.stores.record_strategy(strategy_id, submission.dag, submission.dag_hash, submission.meta, submission.world_ids)
     if not faults.is_active("skip_world_binding"):
-        await state.stores.bind_worlds(strategy_id, submission.world_ids)
-        for world_id in submission.world_ids:
+        worlds = submission.world_ids[:1] if faults.is_active("bind_first_world_only") else submission.world_ids
+        await state.stores.bind_worlds(strategy_id, worlds)
+        for world_id in worlds:
             await state.worldservice.bind(world_id, [strategy_id])
     return JSONResponse(
         {
             "strategy_id": strategy_id,
-            "queue_map": {},
+            "queue_map": queue_map,
             "sentinel_id": f"{strategy_id}-sentinel",
             "node_ids_crc32": submission.node_ids_crc32,
             "downgraded": False,
@@ -51,9 +153,50 @@ async def submit(request: Request) -> JSONResponse:
     )
 
 
+@router.post("/strategies/dry-run")
+async def dry_run(request: Request):
+    try:
+        submission = await _validated(request)
+        queue_map = await _queue_map_or_reject(submission, request.app.state.dagmanager)
+    except SubmissionRejected as exc:
+        return _rejection(exc)
+    return JSONResponse(
+        {
+            "queue_map": queue_map,
+            "node_ids_crc32": submission.node_ids_crc32,
+            "downgraded": False,
+            "downgrade_reason": None,
+            "safe_mode": False,
+        }
+    )
+
+
 @router.get("/strategies/{strategy_id}/status")
 async def strategy_status(strategy_id: str, request: Request) -> JSONResponse:
     record = await request.app.state.stores.strategy(strategy_id)
     if record is None:
+        if faults.is_active("unknown_strategy_reported_queued"):
+            return JSONResponse({"status": "queued"})
         return JSONResponse({"detail": "strategy not found"}, status_code=404)
     return JSONResponse({"status": record.get("state", "queued")})
+
+
+@router.get("/queues/by_tag")
+async def queues_by_tag(
+    request: Request,
+    interval: int = Query(...),
+    tags: str = Query(""),
+    match_mode: str = Query("any"),
+    world_id: str | None = Query(None),
+) -> JSONResponse:
+    mode = match_mode.strip().lower() or "any"
+    if mode not in MATCH_MODES:
+        return JSONResponse({"detail": f"match_mode must be one of {', '.join(MATCH_MODES)}"}, status_code=422)
+    wanted = sorted({t.strip() for t in tags.split(",") if t.strip()})
+    try:
+        queues = await tag_queues(request.app.state.dagmanager, wanted, interval, mode, world_id)
+    except grpc.RpcError as exc:
+        if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+            return JSONResponse({"detail": exc.details()}, status_code=422)
+        return JSONResponse({"detail": "DAG Manager unavailable"}, status_code=503)
+    return JSONResponse({"queues": queues})

@@ -57,12 +57,14 @@ def _epoch_seconds(option: str, raw: str) -> int:
 
 def _gateway_url(raw: str) -> str:
     parsed = urlparse(raw)
+    # Credentials in a URL stay out of error messages.
+    shown = raw if "@" not in raw else "***@" + raw.rpartition("@")[2]
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise RunnerError(f"--gateway-url {raw!r} is not an http(s) URL")
+        raise RunnerError(f"--gateway-url {shown!r} is not an http(s) URL")
     try:
         parsed.port
     except ValueError:
-        raise RunnerError(f"--gateway-url {raw!r} has an invalid port") from None
+        raise RunnerError(f"--gateway-url {shown!r} has an invalid port") from None
     return raw.rstrip("/")
 
 

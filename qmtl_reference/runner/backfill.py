@@ -26,6 +26,7 @@ class StreamBackfill:
     fetch_calls: list[dict[str, Any]] = field(default_factory=list)
     loaded_ts: list[int] = field(default_factory=list)
     missing_buckets: list[int] = field(default_factory=list)
+    missing_count: int = 0
     cache_after: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -45,6 +46,28 @@ class RecordingProvider:
             {"start": start, "end": end, "node_id": node_id, "interval": interval, "rows": len(rows), "seconds": round(time.perf_counter() - began, 6)}
         )
         return rows
+
+
+MISSING_LIST_LIMIT = 10_000
+
+
+def missing_buckets(start: int, end: int, interval: int, loaded_ts: list[int], limit: int = MISSING_LIST_LIMIT) -> tuple[list[int], int]:
+    """The window's buckets with no loaded row: the first ``limit`` of them, and how many in all.
+
+    A window of years holds millions of buckets; the count stays exact while
+    the list stays small enough for a report.
+    """
+    window = buckets_in(start, end, interval)
+    loaded = {t for t in loaded_ts if t in window}
+    count = len(window) - len(loaded)
+    listed = []
+    if count:
+        for bucket in window:
+            if bucket not in loaded:
+                listed.append(bucket)
+                if len(listed) >= limit:
+                    break
+    return listed, count
 
 
 def fetch_window(start: int, end: int, interval: int) -> tuple[int, int]:
@@ -96,8 +119,7 @@ async def backfill_stream(
     result.seconds = time.perf_counter() - began
     result.cache_after = [dict(row) for row in cache.rows()]
     result.loaded_ts = [row["ts"] for row in rows]
-    loaded = set(result.loaded_ts)
-    result.missing_buckets = [b for b in buckets_in(start, end, stream.interval) if b not in loaded]
+    result.missing_buckets, result.missing_count = missing_buckets(start, end, stream.interval, result.loaded_ts)
     timeline.record(
         "stream_backfill_completed",
         stream=stream.name,

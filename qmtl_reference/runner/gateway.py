@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -39,9 +40,17 @@ def _detail(response: httpx.Response) -> str:
     return str(detail)[:200]
 
 
+def display_url(url: str) -> str:
+    """The URL for messages and reports: credentials in it are never printed."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+
+
 class GatewayClient:
     def __init__(self, base_url: str, *, timeout: float) -> None:
-        self.base_url = base_url
+        self.base_url = display_url(base_url)
         self._client = httpx.Client(base_url=base_url, timeout=timeout)
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from .args import RunArgs
 from .execute import RunOutcome
-from .gateway import Submission
+from .gateway import Submission, display_url
 from .plan import RunPlan
 
 REPORT_VERSION = 1
@@ -29,6 +29,7 @@ def _stream_section(plan: RunPlan, outcome: RunOutcome) -> list[dict[str, Any]]:
                 "fetch_calls": result.fetch_calls,
                 "loaded_ts": result.loaded_ts,
                 "missing_buckets": result.missing_buckets,
+                "missing_count": result.missing_count,
                 "cache": result.cache_after,
                 "cache_at_end": [dict(row) for row in outcome.caches[id(stream)].rows()],
                 "live_ts": [e["ts"] for e in live],
@@ -45,7 +46,7 @@ def build_report(args: RunArgs, plan: RunPlan, submission: Submission, outcome: 
         "strategy": args.strategy,
         "window": {"start": args.start, "end": args.end},
         "world_id": args.world,
-        "gateway_url": args.gateway_url,
+        "gateway_url": display_url(args.gateway_url),
         "submission": {
             "submitted": True,
             "strategy_id": submission.strategy_id,

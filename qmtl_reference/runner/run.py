@@ -44,9 +44,9 @@ def _check_report_path(path: Path | None) -> None:
         raise RunnerError(f"--report {str(path)!r} is a directory; name a file")
 
 
-def _short_list(values: list[int]) -> str:
+def _short_list(values: list[int], count: int) -> str:
     shown = ", ".join(str(v) for v in values[:_LIST_LIMIT])
-    return shown + (f" and {len(values) - _LIST_LIMIT} more" if len(values) > _LIST_LIMIT else "")
+    return shown + (f" and {count - _LIST_LIMIT} more" if count > _LIST_LIMIT else "")
 
 
 def _summarize(report: dict[str, Any]) -> None:
@@ -61,11 +61,11 @@ def _summarize(report: dict[str, Any]) -> None:
             f"backfilled {stream['name']} ({stream['interval']} s bars): {len(stream['loaded_ts'])} rows"
             f" for [{window['start']}, {window['end']}), cache holds {held}"
         )
-        if stream["missing_buckets"]:
+        if stream["missing_count"]:
             missing = stream["missing_buckets"]
             print(
-                f"{PROG}: warning: stream {stream['name']!r} has no history for {len(missing)} bucket(s)"
-                f" in the window: {_short_list(missing)}",
+                f"{PROG}: warning: stream {stream['name']!r} has no history for {stream['missing_count']} bucket(s)"
+                f" in the window: {_short_list(missing, stream['missing_count'])}",
                 file=sys.stderr,
             )
     backfill = report["backfill"]

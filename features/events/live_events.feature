@@ -1,0 +1,39 @@
+@events
+Feature: Snapshots and live events on the event stream
+  As a strategy running in a world
+  I want the state of my activation on connect, and every change to it promptly after
+  So that I trade only while my world allows it
+
+  Background:
+    Given the QMTL stack is running
+
+  Scenario: A subscriber receives its strategy's activation as a snapshot on connect
+    Given a strategy in world "alpha" is active on the long side with weight 0.6
+    And the same strategy is inactive on the short side
+    And the strategy in world "alpha" holds a token for its "activation" events
+    When a subscriber opens the event stream with the strategy's token
+    Then within 2 seconds the subscriber receives one activation snapshot per side, as WorldService holds them
+
+  Scenario: A subscriber asking for tagged queues receives them as a snapshot on connect
+    Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 60 seconds
+    And a strategy in world "alpha" holds a token for its "queue" events
+    When a subscriber opens the event stream with the strategy's token, asking for queues tagged "price" and "btc" every 60 seconds
+    Then within 2 seconds the subscriber receives a queue snapshot for the tags "price" and "btc" every 60 seconds
+    And the queue snapshot lists exactly the queues the DAG Manager finds for those tags
+
+  Scenario: Every frame the Gateway sends matches the schema it publishes
+    Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 60 seconds
+    And a strategy in world "alpha" is active on the long side with weight 1
+    And the same strategy is active on the short side with weight 0.25
+    And the strategy in world "alpha" holds a token for its "activation" events
+    When a subscriber opens the event stream with the strategy's token, asking for queues tagged "price" and "btc" every 60 seconds
+    Then within 2 seconds the subscriber has received 3 events
+    And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
+
+  @deviation.live_events_need_controlbus
+  Scenario: An activation change reaches the subscriber within 2 seconds
+    Given a strategy in world "alpha" holds a token for its "activation" events
+    And a subscriber has the event stream open with the strategy's token
+    When the strategy's long-side activation in world "alpha" changes to inactive with weight 0
+    Then within 2 seconds the subscriber of world "alpha" receives that activation change
+    And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type

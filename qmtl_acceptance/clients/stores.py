@@ -1,0 +1,93 @@
+"""Read-only views of what the Gateway persisted, checked in the stores themselves.
+
+Key and table names are the contract's (section 5): Redis ``strategy:<id>``
+hash, ``dag_hash:<sha256>``, list ``strategy_queue``; Postgres ``strategies``,
+``strategy_events`` and ``world_strategy_bindings``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+import redis
+from psycopg.rows import dict_row
+
+from ..errors import StackError
+from ..redaction import redact
+
+
+def dag_hash_candidates(dag: Any) -> set[str]:
+    """The SHA-256 of the DAG's sorted-key JSON, compact or with default separators (the contract names only the sorting)."""
+    return {
+        hashlib.sha256(json.dumps(dag, sort_keys=True, separators=seps).encode("utf-8")).hexdigest()
+        for seps in ((",", ":"), (", ", ": "))
+    }
+
+
+@dataclass(frozen=True)
+class StrategyRow:
+    id: str
+    meta: dict
+    status: str
+
+
+class GatewayRedis:
+    def __init__(self, url: str, timeout: float = 5.0) -> None:
+        self.url = url
+        self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout)
+
+    def close(self) -> None:
+        self._r.close()
+
+    def _do(self, what: str, fn, *args):
+        try:
+            return fn(*args)
+        except redis.RedisError as exc:
+            raise StackError(f"reading {what} from Redis at {redact(self.url)} failed: {exc}") from None
+
+    def strategy_hash(self, strategy_id: str) -> dict[str, str]:
+        return self._do("the strategy hash", self._r.hgetall, f"strategy:{strategy_id}")
+
+    def dag_hash_owner(self, dag_hash: str) -> str | None:
+        return self._do("a DAG-hash key", self._r.get, f"dag_hash:{dag_hash}")
+
+    def strategy_queue(self) -> list[str]:
+        return self._do("the strategy queue", self._r.lrange, "strategy_queue", 0, -1)
+
+
+class GatewayPostgres:
+    def __init__(self, dsn: str, timeout: float = 5.0) -> None:
+        self.dsn = dsn
+        self.timeout = timeout
+
+    def _query(self, what: str, sql: str, params: tuple) -> list[dict]:
+        try:
+            with psycopg.connect(self.dsn, connect_timeout=max(1, int(self.timeout)), row_factory=dict_row) as conn:
+                return conn.execute(sql, params).fetchall()
+        except psycopg.Error as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StackError(f"reading {what} from Postgres at {redact(self.dsn)} failed: {first_line}") from None
+
+    def strategy(self, strategy_id: str) -> StrategyRow | None:
+        rows = self._query("the strategy row", "SELECT id, meta, status FROM strategies WHERE id = %s", (strategy_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        meta = row["meta"] if isinstance(row["meta"], dict) else json.loads(row["meta"] or "{}")
+        return StrategyRow(id=row["id"], meta=meta, status=row["status"])
+
+    def events(self, strategy_id: str) -> list[str]:
+        """The strategy's events, oldest first (by time, then by insertion)."""
+        rows = self._query(
+            "strategy events", "SELECT event FROM strategy_events WHERE strategy_id = %s ORDER BY ts, ctid", (strategy_id,)
+        )
+        return [r["event"] for r in rows]
+
+    def bound_worlds(self, strategy_id: str) -> set[str]:
+        rows = self._query(
+            "world bindings", "SELECT world_id FROM world_strategy_bindings WHERE strategy_id = %s", (strategy_id,)
+        )
+        return {r["world_id"] for r in rows}

@@ -1,0 +1,96 @@
+"""Finding the QMTL installation the qmtl target runs, and saying clearly when there is none.
+
+The suite never imports QMTL: it runs QMTL's services with the Python of the
+environment QMTL is installed in, so a QMTL installation with its own
+dependencies never meets the suite's.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StackError
+
+HOW_TO_POINT = (
+    "install QMTL into a Python environment and point the suite at it with "
+    "-D qmtl_python=/path/to/that/env/bin/python (or QMTL_E2E_QMTL_PYTHON)"
+)
+# What the three services are run from; all must import for the target to work.
+SERVICE_MODULES = (
+    "qmtl",
+    "qmtl.services.gateway.cli",
+    "qmtl.services.dagmanager.server",
+    "qmtl.services.worldservice.api",
+    "uvicorn",
+)
+_PROBE = """
+import importlib.metadata, importlib.util, sys
+missing = []
+for name in sys.argv[1:]:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        found = False
+    except Exception as exc:
+        print(f"importing {name} failed: {type(exc).__name__}: {exc}")
+        sys.exit(3)
+    if not found:
+        missing.append(name)
+        if name == "qmtl":
+            break
+if missing:
+    print("no module " + ", ".join(missing))
+    sys.exit(3)
+try:
+    print(importlib.metadata.version("qmtl"))
+except importlib.metadata.PackageNotFoundError:
+    print("unknown version")
+"""
+PROBE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class QmtlInstallation:
+    python: str
+    version: str
+
+
+def _default_python() -> str:
+    """The Python beside a `qmtl` command on PATH, if there is one."""
+    command = shutil.which("qmtl")
+    if not command:
+        return ""
+    # Not resolved: a virtualenv's bin/python is a symlink, and only the link
+    # (not its target) sees the environment's packages.
+    beside = Path(command).parent / "python"
+    return str(beside) if beside.exists() else ""
+
+
+def find_installation(qmtl_python: str, *, timeout_scale: float = 1.0) -> QmtlInstallation:
+    """The QMTL installation to run, or StackError with one line on what to do."""
+    python = qmtl_python or _default_python()
+    if not python:
+        raise StackError(f"target qmtl needs a QMTL installation and none was found (no qmtl_python set, no qmtl command on PATH): {HOW_TO_POINT}")
+    path = Path(python).expanduser()
+    if not path.is_file() or not os.access(path, os.X_OK):
+        raise StackError(f"qmtl_python={python!r} is not an executable Python: {HOW_TO_POINT}")
+    try:
+        probe = subprocess.run(
+            [str(path), "-c", _PROBE, *SERVICE_MODULES],
+            capture_output=True,
+            text=True,
+            timeout=PROBE_SECONDS * timeout_scale,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise StackError(f"{python} did not answer within {PROBE_SECONDS * timeout_scale:.0f} s when asked for QMTL") from None
+    except OSError as exc:
+        raise StackError(f"qmtl_python={python!r} cannot be run ({exc.strerror}): {HOW_TO_POINT}") from None
+    lines = probe.stdout.strip().splitlines()
+    if probe.returncode != 0:
+        found = lines[-1] if lines else (probe.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise StackError(f"{python} has no usable QMTL installation ({found}): {HOW_TO_POINT}")
+    return QmtlInstallation(python=str(path), version=lines[-1] if lines else "unknown version")
