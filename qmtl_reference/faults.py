@@ -50,6 +50,7 @@ KNOWN: dict[str, str] = {
     "unknown_topic_refused": "the Gateway refuses a subscription that names a topic it does not know",
     # Gateway: the /ws/evt stream
     "events_to_every_world": "the Gateway pushes each live event to the sockets of every world",
+    "events_ignore_topics": "the Gateway pushes activation events to sockets that did not subscribe to them",
     "skip_activation_snapshot": "the Gateway sends no activation snapshot when a socket connects",
     "skip_queue_snapshot": "the Gateway sends no queue_update snapshot when a socket asks for tagged queues",
     "frames_without_specversion": "the Gateway's CloudEvents frames lack specversion",

@@ -18,7 +18,7 @@ from qmtl_acceptance.clients import token_craft
 from qmtl_acceptance.clients.events import EventStream, Frame, HandshakeRefused, stream_url
 from qmtl_acceptance.clients.dagmanager import DagManagerClient
 from qmtl_acceptance.clients.gateway import Answer
-from qmtl_acceptance.clients.tokens import TokenInvalid, unverified_claims, verify
+from qmtl_acceptance.clients.tokens import verify
 from qmtl_acceptance.dag import DagBuilder
 from qmtl_acceptance.event_schema import frame_problem
 from qmtl_acceptance.eventually import eventually, never
@@ -702,3 +702,35 @@ def step_closed_after_expiry(context, seconds, code):
     stream, exp = scene(context).expiring
     within = max(0.0, exp - time.time()) + context.suite.seconds(seconds)
     _await_close(context, stream, code, within, f"the Gateway closes the stream within {seconds:g} s after its token expired")
+
+
+# -- topics --------------------------------------------------------------------
+
+def _topic_stream(topic: str) -> str:
+    return f"{topic} events"
+
+
+@given('a subscriber has the event stream open for the strategy\'s "{topic}" events in world "{world}"')
+@given('another subscriber has the event stream open for the strategy\'s "{topic}" events in world "{world}"')
+def step_stream_for_topic(context, topic, world):
+    holder = _subscribe(context, world, [topic])
+    _open_stream(context, holder.token, role=_topic_stream(topic))
+
+
+@then('within {seconds:g} seconds the subscriber for "{topic}" events receives that activation change')
+def step_topic_receives_change(context, seconds, topic):
+    record, _ = list(scene(context).changes.values())[-1]
+    _await_activation(context, _stream(context, _topic_stream(topic)), record, seconds,
+                      f"the subscriber for {topic} events receives activation change {record.get('etag')}")
+
+
+@then('for {seconds:g} second the subscriber for "{topic}" events receives no activation event')
+@then('for {seconds:g} seconds the subscriber for "{topic}" events receives no activation event')
+def step_topic_receives_nothing(context, seconds, topic):
+    stream = _stream(context, _topic_stream(topic))
+
+    def leaked() -> str | None:
+        frames = _activation_frames(stream)
+        return f"{len(frames)} activation event(s): {_frames_text(stream)}" if frames else None
+
+    never(leaked, for_seconds=context.suite.seconds(seconds), what=f"the subscriber for {topic} events receives no activation event")

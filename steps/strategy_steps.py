@@ -9,7 +9,7 @@ import uuid
 from behave import given, then, when
 
 from qmtl_acceptance.clients.stores import GatewayPostgres, GatewayRedis, dag_hash_candidates
-from qmtl_acceptance.dag import Dag, DagBuilder, two_node_strategy
+from qmtl_acceptance.dag import Dag, two_node_strategy
 from qmtl_acceptance.eventually import eventually
 from qmtl_wire.nodeid import node_ids_crc32
 
@@ -17,7 +17,7 @@ TERMINAL_STATUSES = ("completed", "failed")
 NON_CANONICAL_ID = "blake3:" + "0" * 64
 
 
-# -- helpers (no behave context below this line until the steps) ---------------------
+# -- pure helpers -------------------------------------------------------------------------
 
 
 def _b64(text: str) -> str:

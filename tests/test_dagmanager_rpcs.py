@@ -10,7 +10,8 @@ import redis
 
 from qmtl_acceptance.clients.dagmanager import DagManagerClient, DagManagerError
 from qmtl_acceptance.dag import DagBuilder, two_node_strategy
-from test_dagmanager_process import CHUNK_SIZE, RESEND_INTERVAL, redis_url, start_dagmanager  # noqa: F401  (fixture)
+from qmtl_wire.nodeid import node_ids_crc32
+from test_dagmanager_process import RESEND_INTERVAL, redis_url, start_dagmanager  # noqa: F401  (fixture)
 
 KEY_SHAPE = re.compile(r"^(blake3:[0-9a-f]{64}):(\d+):0#ck=[0-9a-f]{64}$")
 
@@ -80,8 +81,6 @@ def test_a_diff_streams_a_namespaced_queue_map_in_acknowledged_chunks(client):
     assert outcome.sentinel_id == f"{sid}-sentinel"
     assert all(c.sentinel_id == outcome.sentinel_id for c in outcome.chunks)
     assert outcome.version == 1
-    from qmtl_wire.nodeid import node_ids_crc32
-
     assert outcome.crc32 == node_ids_crc32(n["node_id"] for n in dag["nodes"])
     queue_bearing = {n["node_id"]: n for n in dag["nodes"] if n["node_type"] != "TagQueryNode"}
     assert len(outcome.queue_map) == 4

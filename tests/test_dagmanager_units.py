@@ -57,6 +57,7 @@ def test_tag_query_nodes_get_no_queue_and_carry_their_query_tags():
     builder.stream_input("px", tags=["b"])
     nodes = parse_dag(json.dumps(builder.build().as_json()))
     assert nodes[0].tags == ("a", "b")
+    assert nodes[0].match_mode == "all" and nodes[1].match_mode == "any"
     assert [p.node.node_type for p in plan_queues(nodes, DiffContext("w", "live"))] == ["StreamInput"]
 
 

@@ -37,3 +37,11 @@ Feature: Snapshots and live events on the event stream
     When the strategy's long-side activation in world "alpha" changes to inactive with weight 0
     Then within 2 seconds the subscriber of world "alpha" receives that activation change
     And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
+
+  @deviation.live_events_need_controlbus
+  Scenario: Only subscribers that asked for activation events receive activation changes
+    Given a subscriber has the event stream open for the strategy's "activation" events in world "alpha"
+    And another subscriber has the event stream open for the strategy's "queue" events in world "alpha"
+    When the strategy's long-side activation in world "alpha" changes to active with weight 0.4
+    Then within 2 seconds the subscriber for "activation" events receives that activation change
+    And for 1 second the subscriber for "queue" events receives no activation event

@@ -28,6 +28,8 @@ class Node:
     schema_hash: str
     schema_compat_id: str
     asset: str
+    # What a TagQueryNode asks for: any or all of its tags.
+    match_mode: str = "any"
 
     @property
     def needs_queue(self) -> bool:
@@ -106,6 +108,7 @@ def parse_dag(dag_json: str) -> list[Node]:
                 schema_hash=str(raw.get("schema_hash") or ""),
                 schema_compat_id=str(raw.get("schema_compat_id") or raw.get("schema_id") or ""),
                 asset=_asset(raw),
+                match_mode=tagquery_params(raw)["match_mode"] if node_type == TAG_QUERY_NODE else "any",
             )
         )
     return parsed

@@ -53,7 +53,8 @@ async def subscribe(request: Request, body: Any = Body(default=None)) -> Any:
     try:
         wanted = model.model_validate(body)
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False, include_context=False)]
+        raise RequestValidationError(errors) from None
     unknown = [t for t in wanted.topics if t not in KNOWN_TOPICS]
     if unknown and faults.is_active("unknown_topic_refused"):
         return JSONResponse({"detail": f"unknown topics: {', '.join(unknown)}"}, status_code=422)

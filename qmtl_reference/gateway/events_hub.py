@@ -50,6 +50,7 @@ class EventHub:
         self._subscriptions: set[Subscription] = set()
         self._task: asyncio.Task | None = None
         self._everywhere = faults.is_active("events_to_every_world")
+        self._any_topic = faults.is_active("events_ignore_topics")
 
     def subscribe(self, world_id: str, topics: frozenset[str]) -> Subscription:
         subscription = Subscription(world_id, topics)
@@ -66,7 +67,8 @@ class EventHub:
         frame = cloud_event(event_type, activation_data(data), correlation_id)
         delivered = 0
         for subscription in list(self._subscriptions):
-            if topic in subscription.topics and (self._everywhere or subscription.world_id == data.get("world_id")):
+            wants_topic = self._any_topic or topic in subscription.topics
+            if wants_topic and (self._everywhere or subscription.world_id == data.get("world_id")):
                 subscription.offer(frame)
                 delivered += 1
         return delivered

@@ -20,7 +20,7 @@ import grpc
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from qmtl_reference.dagmanager.dag import TAG_QUERY_NODE, DagError, parse_dag
+from qmtl_reference.dagmanager.dag import TAG_QUERY_NODE, DagError, Node, parse_dag
 from qmtl_reference.dagmanager.naming import DiffContext, NamingError, queue_name
 from qmtl_wire import dagmanager_pb2 as pb
 
@@ -82,16 +82,16 @@ async def predicted_queue_map(submission: Submission, dagmanager: DagManagerClie
         entries: list[dict] = []
         for ctx in contexts:
             if node.node_type == TAG_QUERY_NODE:
-                entries.extend(await _tag_node_queues(dagmanager, node.tags, node.interval, ctx.world_id))
+                entries.extend(await _tag_node_queues(dagmanager, node, ctx.world_id))
             else:
                 entries.append({"queue": queue_name(node, ctx, namespaced=namespaced), "global": False})
         queue_map[node.node_id] = entries
     return queue_map
 
 
-async def _tag_node_queues(dagmanager: DagManagerClient, tags: tuple[str, ...], interval: int, world_id: str) -> list[dict]:
+async def _tag_node_queues(dagmanager: DagManagerClient, node: Node, world_id: str) -> list[dict]:
     try:
-        return await tag_queues(dagmanager, list(tags), interval, "any", world_id)
+        return await tag_queues(dagmanager, list(node.tags), node.interval, node.match_mode, world_id)
     except grpc.RpcError:
         # No DAG Manager: the node has no upstream queues yet, as in QMTL's offline mode.
         return []
@@ -100,7 +100,10 @@ async def _tag_node_queues(dagmanager: DagManagerClient, tags: tuple[str, ...], 
 async def _queue_map_or_reject(submission: Submission, dagmanager: DagManagerClient) -> dict[str, list[dict]]:
     try:
         return await predicted_queue_map(submission, dagmanager)
-    except (DagError, NamingError) as exc:
+    except NamingError as exc:
+        # A world or domain that cannot prefix a queue name would make world filters ambiguous.
+        raise SubmissionRejected(422, {"code": "E_WORLD_ID_INVALID", "message": str(exc)}) from None
+    except DagError as exc:
         raise SubmissionRejected(400, {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": str(exc)}]}) from None
 
 
