@@ -18,10 +18,11 @@ import logging
 
 import grpc
 
+from qmtl_wire import dagmanager_pb2 as pb
+
 from .. import faults
 from .dagmanager_client import DagManagerClient
 from .stores import STRATEGY_QUEUE, GatewayStores, strategy_key
-from qmtl_wire import dagmanager_pb2 as pb
 
 log = logging.getLogger("qmtl_reference.gateway.worker")
 
