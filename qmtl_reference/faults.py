@@ -15,6 +15,10 @@ KNOWN: dict[str, str] = {
     "wrong_world_claim": "the Gateway puts another world's id in the token's world_id claim",
     "skip_token_signature_check": "the Gateway accepts WebSocket tokens without verifying their signature",
     # Gateway: strategies
+    "schema_version_unchecked": "the Gateway accepts a DAG whatever its schema_version says",
+    "checksum_unchecked": "the Gateway accepts a submission whose node_ids_crc32 does not match its node ids",
+    "node_fields_unchecked": "the Gateway accepts nodes lacking the fields their id is computed from",
+    "node_ids_unchecked": "the Gateway accepts node ids that are not the canonical BLAKE3 ones",
     "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
     "dedupe_ignores_dag_hash": "the Gateway never recognises a DAG it has already accepted",
     "dedupe_keyed_by_world": "the Gateway dedupes per world, so one DAG is accepted again for another world",

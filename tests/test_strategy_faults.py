@@ -111,6 +111,10 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
         ['A tag query for "crypto" and "spot" at 60 seconds in "all" mode finds quotes only'],
         "expected the queues of quotes only",
     ),
+    "schema_version_unchecked": ([SUBMISSION], ["Submitting a strategy without a schema version"], "expected HTTP 400"),
+    "checksum_unchecked": ([SUBMISSION], ["Submitting a strategy whose node-id checksum does not match"], "expected HTTP 400"),
+    "node_fields_unchecked": ([SUBMISSION], ["Submitting a strategy with a node lacking its config hash"], "expected HTTP 400"),
+    "node_ids_unchecked": ([SUBMISSION], ["Submitting a strategy with a node whose id is not canonical"], "expected HTTP 400"),
     "tagquery_forgets_diffed_nodes": ([DM_TAGS, BY_TAG], [*TAG_ROWS_FOUND, BY_TAG_SCENARIO], "got []"),
 }
 
@@ -123,6 +127,7 @@ def _base(name: str) -> str:
 def test_every_fault_of_these_features_has_a_case():
     mine = {n for n in KNOWN if n.startswith(("dagmanager_", "tagquery_", "dedupe_", "strategy_", "dry_run_", "by_tag_"))}
     mine |= {"bind_first_world_only", "bad_dag_json_500", "unknown_strategy_reported_queued"}
+    mine |= {"schema_version_unchecked", "checksum_unchecked", "node_fields_unchecked", "node_ids_unchecked"}
     assert mine <= set(CASES), f"faults without a case: {sorted(mine - set(CASES))}"
     assert set(CASES) <= set(KNOWN), f"cases for unregistered faults: {sorted(set(CASES) - set(KNOWN))}"
 
