@@ -22,7 +22,8 @@ COPY qmtl_reference ./qmtl_reference
 COPY qmtl_acceptance ./qmtl_acceptance
 RUN pip install --no-deps . && rm -rf build
 
-# The services need no privileges; the Gateway keeps its signing keys in /tmp.
+# The services need no privileges; the Gateway keeps its signing keys here.
+RUN mkdir -p /var/lib/qmtl-reference && chown nobody /var/lib/qmtl-reference
 USER nobody
 EXPOSE 8000 8080 50051 8001
 CMD ["python", "-m", "qmtl_reference.gateway", "--help"]

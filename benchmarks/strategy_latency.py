@@ -11,7 +11,6 @@ and prints median, 95th percentile and max of each, in milliseconds.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -26,14 +25,13 @@ from qmtl_acceptance.config import load_config  # noqa: E402
 from qmtl_acceptance.dag import two_node_strategy  # noqa: E402
 from qmtl_acceptance.eventually import eventually  # noqa: E402
 from qmtl_acceptance.stack import provider_for  # noqa: E402
+from stats import summary as latency_summary  # noqa: E402
 
 WARMUP = 10
 
 
 def summary(name: str, samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
-    return f"{name:<34} n={len(ms):<4} median {statistics.median(ms):7.2f} ms   p95 {p95:7.2f} ms   max {ms[-1]:7.2f} ms"
+    return latency_summary(name, samples, width=34)
 
 
 def measure_submissions(gateway: GatewayClient, world_id: str, count: int) -> tuple[list[float], list[float]]:

@@ -16,7 +16,7 @@ import pytest
 from qmtl_acceptance.clients.dagmanager import DagManagerClient, DagManagerUnavailable
 from qmtl_acceptance.eventually import eventually
 from qmtl_acceptance.stack.processes import ManagedProcess, free_port
-from qmtl_acceptance.stack.stores import redis_process, redis_ready
+from servers import start_redis
 
 READY_SECONDS = 20.0
 MODULE = "qmtl_reference.dagmanager"
@@ -27,19 +27,6 @@ CHUNK_SIZE = 2
 
 def dagmanager_argv(port: int, redis_url: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", MODULE, "--host", "127.0.0.1", "--grpc-port", str(port), "--redis-url", redis_url, *extra]
-
-
-def start_redis(workdir: Path) -> tuple[ManagedProcess, str]:
-    port = free_port()
-    proc = redis_process(port, workdir, workdir / "redis.log")
-    proc.launch()
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        proc.wait_ready(lambda: redis_ready(url), READY_SECONDS)
-    except BaseException:
-        proc.stop()
-        raise
-    return proc, url
 
 
 def start_dagmanager(

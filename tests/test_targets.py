@@ -609,3 +609,16 @@ def test_the_documented_compose_file_for_qmtl_images_is_one_the_compose_target_c
     qmtl_yml = re.findall(r"```yaml\n# qmtl\.compose\.yml[^\n]*\n(.*?)```", text, flags=re.S)
     settings = yaml.safe_load(qmtl_yml[0])
     assert settings["dagmanager"]["grpc_port"] == 50051 and settings["gateway"]["database_backend"] == "postgres"
+
+
+def test_compose_ports_are_free_per_run_unless_set_and_reached_where_the_engine_is(tmp_path):
+    from qmtl_acceptance.stack.compose import compose_variables, published_host
+
+    config = _config(tmp_path, target="compose", token_ttl_seconds="77")
+    chosen = compose_variables(config, {"QMTL_E2E_GATEWAY_PORT": "8000"})
+    assert chosen["QMTL_E2E_GATEWAY_PORT"] == "8000"
+    assert chosen["QMTL_E2E_TOKEN_TTL_SECONDS"] == "77"
+    others = [int(chosen[v]) for k, v in PORT_VARIABLES.items() if k != "gateway"]
+    assert all(0 < p < 65536 for p in others)
+    assert published_host("unix:///var/run/docker.sock") == "127.0.0.1"
+    assert published_host("tcp://docker.example:2375") == "docker.example"

@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from qmtl_acceptance.stack.processes import ManagedProcess, free_port
-from qmtl_acceptance.stack.stores import redis_process, redis_ready
+from servers import start_redis
 from qmtl_reference.worldservice.broker import ACTIVATION_STREAM, decode_event
 
 READY_SECONDS = 20.0
@@ -35,13 +35,8 @@ def _start(proc: ManagedProcess, url: str) -> ManagedProcess:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    proc = redis_process(port, workdir, workdir / "redis.log")
-    proc.launch()
-    url = f"redis://127.0.0.1:{port}/0"
+    proc, url = start_redis(tmp_path_factory.mktemp("redis"))
     try:
-        proc.wait_ready(lambda: redis_ready(url), READY_SECONDS)
         yield url
     finally:
         proc.stop()

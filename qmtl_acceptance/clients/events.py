@@ -61,7 +61,11 @@ class EventStream:
     @classmethod
     def _open(cls, url: str, headers: dict[str, str], timeout: float, subprotocols: list[str] | None = None) -> "EventStream":
         try:
-            connection = connect(url, additional_headers=headers, open_timeout=timeout, subprotocols=subprotocols, max_size=2**22)
+            connection = connect(
+                url, additional_headers=headers, open_timeout=timeout, subprotocols=subprotocols, max_size=2**22,
+                # The connection outlives this call (a reader thread owns it), so it cannot be a with-block.
+                legacy=True,
+            )
         except InvalidStatus as exc:
             raise HandshakeRefused(exc.response.status_code, exc.response.reason_phrase) from None
         except (OSError, TimeoutError) as exc:
@@ -70,7 +74,8 @@ class EventStream:
 
     def _read(self) -> None:
         try:
-            for message in self.connection:
+            while True:
+                message = self.connection.recv()
                 try:
                     payload: Any = json.loads(message)
                 except (TypeError, ValueError):

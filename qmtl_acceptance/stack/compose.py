@@ -35,22 +35,20 @@ DEFAULT_ENGINE = "unix:///var/run/docker.sock"
 SDK_HINT = "the compose target needs the Docker SDK for Python: pip install -e '.[compose]'"
 
 
-def engine_address(environ: dict[str, str] | None = None) -> str:
-    environ = os.environ if environ is None else environ
-    return environ.get("DOCKER_HOST") or DEFAULT_ENGINE
+def engine_address() -> str:
+    return os.environ.get("DOCKER_HOST") or DEFAULT_ENGINE
 
 
-def connect(environ: dict[str, str] | None = None) -> Any:
-    """A Docker client that has answered a ping, or StackError with one line."""
+def connect() -> Any:
+    """A Docker client (configured from DOCKER_HOST and friends) that has answered a ping, or StackError with one line."""
     try:
         import docker
         from docker.errors import DockerException
     except ImportError:
         raise StackError(SDK_HINT) from None
-    address = engine_address(environ)
-    unreachable = f"the Docker engine is not reachable at {address}: start Docker or choose another target"
+    unreachable = f"the Docker engine is not reachable at {engine_address()}: start Docker or choose another target"
     try:
-        client = docker.DockerClient(base_url=address, timeout=10) if environ is not None else docker.from_env(timeout=10)
+        client = docker.from_env(timeout=10)
         client.ping()
     except DockerException:
         raise StackError(unreachable) from None
