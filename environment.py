@@ -48,18 +48,19 @@ def before_all(context):
         context.suite = load_config(context.config.userdata)
     except SuiteError as exc:
         _refuse(str(exc))
-    context.active_tags = ActiveTagMatcher(
-        {
-            "target": context.suite.target,
-            "contract": context.suite.contract_version,
-            # Scenarios that read the stores directly need to know where they are.
-            "stores": "visible" if context.suite.target == "reference" or context.suite.redis_url else "hidden",
-        }
-    )
     try:
         use_fixture(qmtl_stack, context)
     except SuiteError as exc:
         _refuse(str(exc))
+    # Decided from what the started stack offers, not from the target's name.
+    context.active_tags = ActiveTagMatcher(
+        {
+            "target": context.suite.target,
+            "contract": context.suite.contract_version,
+            "stores": "visible" if context.stack.redis_url and context.stack.postgres_dsn else "hidden",
+            "restarts": "available" if context.stack_provider.restartable else "unavailable",
+        }
+    )
     timings = context.stack_provider.startup_timings()
     if timings:
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))

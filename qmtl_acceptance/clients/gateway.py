@@ -24,9 +24,14 @@ class Answer:
         return redact(f"HTTP {self.status} {json.dumps(self.body, sort_keys=True)}")[:800]
 
 
+class GatewayDidNotAnswer(AssertionError):
+    """The Gateway accepted the connection but gave no answer in time: a failure of the target, not of the suite."""
+
+
 class GatewayClient:
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def close(self) -> None:
@@ -37,6 +42,8 @@ class GatewayClient:
             response = self.http.request(method, path, **kwargs)
         except httpx.ConnectError as exc:
             raise StackError(f"the Gateway at {self.base_url} is unreachable: {exc}") from None
+        except httpx.TimeoutException:
+            raise GatewayDidNotAnswer(f"the Gateway did not answer {method} {path} within {self.timeout:.1f} s") from None
         try:
             body: Any = response.json()
         except ValueError:

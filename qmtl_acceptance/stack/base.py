@@ -20,6 +20,8 @@ class StackProvider(abc.ABC):
     """Brings a stack up, tears it down, and restarts single services on request."""
 
     name: str = "?"
+    # Whether restart() and kill() work: scenarios that need them are skipped elsewhere.
+    restartable: bool = False
 
     @abc.abstractmethod
     def start(self) -> StackEndpoints:

@@ -77,6 +77,7 @@ def published_host(address: str) -> str:
 
 
 class ComposeStack(StackProvider):
+    restartable = True
     name = "compose"
 
     def __init__(self, config: SuiteConfig) -> None:

@@ -32,6 +32,7 @@ DATABASE = "qmtl"
 
 
 class LocalProcessStack(StackProvider):
+    restartable = True
     # Subclasses needing longer boots (heavier imports) raise this.
     service_ready_seconds = SERVICE_READY_SECONDS
 

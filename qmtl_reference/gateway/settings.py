@@ -17,10 +17,12 @@ class GatewaySettings:
     kids: tuple[str, ...]
     active_kid: str
     token_ttl: int
+    public_stream_url: str = ""
 
     @property
     def stream_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/ws/evt"
+        # Behind a port mapping or a proxy the listening address is not what subscribers dial.
+        return self.public_stream_url or f"ws://{self.host}:{self.port}/ws/evt"
 
 
 def parse_args(argv: list[str] | None = None) -> GatewaySettings:
@@ -35,6 +37,7 @@ def parse_args(argv: list[str] | None = None) -> GatewaySettings:
     parser.add_argument("--kids", default="reference-1", help="comma-separated key ids published in the JWKS")
     parser.add_argument("--active-kid", default="", help="the kid new tokens are signed with (default: the last of --kids)")
     parser.add_argument("--token-ttl", type=int, default=300, help="token lifetime in seconds")
+    parser.add_argument("--stream-url", default="", help="the event-stream URL told to subscribers (default: ws://HOST:PORT/ws/evt)")
     args = parser.parse_args(argv)
     kids = tuple(k.strip() for k in args.kids.split(",") if k.strip())
     if not kids:
@@ -42,6 +45,8 @@ def parse_args(argv: list[str] | None = None) -> GatewaySettings:
     active = args.active_kid or kids[-1]
     if active not in kids:
         parser.error(f"--active-kid {active!r} is not one of --kids")
+    if args.stream_url and not args.stream_url.startswith(("ws://", "wss://")):
+        parser.error("--stream-url must be a ws:// or wss:// URL")
     if args.token_ttl < 1:
         parser.error("--token-ttl must be at least 1 second")
     return GatewaySettings(
@@ -55,4 +60,5 @@ def parse_args(argv: list[str] | None = None) -> GatewaySettings:
         kids=kids,
         active_kid=active,
         token_ttl=args.token_ttl,
+        public_stream_url=args.stream_url,
     )
