@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -23,10 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qmtl_acceptance.clients.events import EventStream  # noqa: E402
 from qmtl_acceptance.clients.gateway import GatewayClient  # noqa: E402
-from qmtl_acceptance.config import load_config  # noqa: E402
 from qmtl_acceptance.eventually import eventually  # noqa: E402
-from qmtl_acceptance.stack import provider_for  # noqa: E402
-from stats import summary as latency_summary  # noqa: E402
+from bench_support import reference_stack, summary as latency_summary  # noqa: E402
 
 WARMUP = 10
 
@@ -83,17 +80,12 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--subscribers", type=int, default=2)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="qmtl-bench-") as reports:
-        provider = provider_for(load_config({"reports_dir": reports}))
+    with reference_stack() as endpoints:
+        gateway = GatewayClient(endpoints.gateway_url)
         try:
-            endpoints = provider.start()
-            gateway = GatewayClient(endpoints.gateway_url)
-            try:
-                first, last, leaked = measure(gateway, args.events, args.subscribers)
-            finally:
-                gateway.close()
+            first, last, leaked = measure(gateway, args.events, args.subscribers)
         finally:
-            provider.stop()
+            gateway.close()
     print(summary("change sent -> first socket has it", first))
     print(summary(f"change sent -> all {args.subscribers} sockets have it", last))
     print(f"frames that reached the other world's socket: {leaked}")

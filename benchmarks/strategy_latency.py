@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,11 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qmtl_acceptance.clients.dagmanager import DagManagerClient  # noqa: E402
 from qmtl_acceptance.clients.gateway import GatewayClient  # noqa: E402
-from qmtl_acceptance.config import load_config  # noqa: E402
 from qmtl_acceptance.dag import two_node_strategy  # noqa: E402
 from qmtl_acceptance.eventually import eventually  # noqa: E402
-from qmtl_acceptance.stack import provider_for  # noqa: E402
-from stats import summary as latency_summary  # noqa: E402
+from bench_support import reference_stack, summary as latency_summary  # noqa: E402
 
 WARMUP = 10
 
@@ -72,19 +69,16 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--diffs", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="qmtl-bench-") as reports:
-        provider = provider_for(load_config({"reports_dir": reports}))
+    with reference_stack() as endpoints:
+        gateway = GatewayClient(endpoints.gateway_url)
         try:
-            endpoints = provider.start()
-            gateway = GatewayClient(endpoints.gateway_url)
             world_id = f"bench-{uuid.uuid4().hex[:8]}"
             gateway.create_world(world_id, "latency benchmark")
             round_trips, to_completed = measure_submissions(gateway, world_id, args.submissions)
             with DagManagerClient(endpoints.dagmanager_address) as client:
                 diffs = measure_diffs(client, args.diffs)
-            gateway.close()
         finally:
-            provider.stop()
+            gateway.close()
     print(summary("POST /strategies (202 round trip)", round_trips))
     print(summary("202 → status completed", to_completed))
     print(summary("DAG Manager Diff (acknowledged)", diffs))

@@ -52,15 +52,6 @@ def start_dagmanager(
     return proc, address
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    proc, url = start_redis(tmp_path_factory.mktemp("redis"))
-    try:
-        yield url
-    finally:
-        proc.stop()
-
-
 def run_briefly(argv: list[str], env: dict | None = None, timeout: float = 20.0) -> subprocess.CompletedProcess:
     return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env or {"PATH": "/usr/bin:/bin"})
 

@@ -12,7 +12,6 @@ import pytest
 import redis
 
 from qmtl_acceptance.stack.processes import ManagedProcess, free_port
-from servers import start_redis
 from qmtl_reference.worldservice.broker import ACTIVATION_STREAM, decode_event
 
 READY_SECONDS = 20.0
@@ -31,15 +30,6 @@ def _start(proc: ManagedProcess, url: str) -> ManagedProcess:
     proc.launch()
     proc.wait_ready(lambda: httpx.get(url + "/worlds", timeout=1).status_code == 200, READY_SECONDS)
     return proc
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    proc, url = start_redis(tmp_path_factory.mktemp("redis"))
-    try:
-        yield url
-    finally:
-        proc.stop()
 
 
 @pytest.fixture(scope="module")
