@@ -25,10 +25,32 @@ def scenario_counts(junit_dir: Path) -> tuple[int, int, int]:
     return passed, failed, skipped
 
 
+REPORT_FORMATS = [
+    ("pretty", "-"),
+    ("allure_behave.formatter:AllureFormatter", "reports/allure-results"),
+    ("behave_html_pretty_formatter:PrettyHTMLFormatter", "reports/html/index.html"),
+]
+
+
+def with_report_formats(args: list[str]) -> list[str]:
+    """Add the console, Allure and HTML reports unless the caller chose formats.
+
+    They live here rather than in behave's configuration, because behave adds
+    configured formats to any given on its command line, and a run started
+    with its own formats (a test, a quick check) must not write into reports/.
+    """
+    if any(a in ("-f", "--format") or a.startswith("--format=") for a in args):
+        return args
+    extra: list[str] = []
+    for name, outfile in REPORT_FORMATS:
+        extra += ["-f", name, "-o", outfile]
+    return extra + args
+
+
 def main(argv: list[str] | None = None) -> int:
     from behave.__main__ import main as behave_main
 
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = with_report_formats(list(sys.argv[1:] if argv is None else argv))
     code = behave_main(args)
     junit_dir = Path("reports/junit")
     passed, failed, skipped = scenario_counts(junit_dir)
