@@ -354,8 +354,9 @@ def step_tokens_expires_at(context):
         except ValueError:
             problems.append(f"token for {holder.topics}: expires_at {stated!r} is not an ISO-8601 time")
             continue
-        if moment.utcoffset() is None or moment.timestamp() != claims.get("exp"):
-            problems.append(f"token for {holder.topics}: expires_at is {stated!r} ({moment.timestamp():.0f}), "
+        # exp is whole seconds; an expires_at that also states the sub-second part names the same second.
+        if moment.utcoffset() is None or int(moment.timestamp()) != claims.get("exp"):
+            problems.append(f"token for {holder.topics}: expires_at is {stated!r} ({int(moment.timestamp())}), "
                             f"the token's exp is {claims.get('exp')}")
     assert not problems, "; ".join(problems)
 

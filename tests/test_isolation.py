@@ -1,0 +1,51 @@
+"""Scenarios are isolated by unique ids: two whole runs against one stack, at once, both pass."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from behave_runs import run_behave
+from qmtl_acceptance.config import load_config
+from qmtl_acceptance.stack import provider_for
+
+FEATURES = ["features/smoke", "features/strategies", "features/dagmanager", "features/events"]
+
+
+@pytest.fixture(scope="module")
+def shared_stack(tmp_path_factory):
+    provider = provider_for(load_config({"reports_dir": str(tmp_path_factory.mktemp("shared-stack"))}, environ={}))
+    try:
+        yield provider.start()
+    finally:
+        provider.stop()
+
+
+def test_two_runs_in_parallel_against_one_stack_do_not_disturb_each_other(shared_stack):
+    userdata = {
+        "target": "external",
+        "gateway_url": shared_stack.gateway_url,
+        "worldservice_url": shared_stack.worldservice_url,
+        "dagmanager_address": shared_stack.dagmanager_address,
+        "redis_url": shared_stack.redis_url,
+        "postgres_dsn": shared_stack.postgres_dsn,
+    }
+    runs: dict[str, object] = {}
+
+    def run(name: str, order: list[str]) -> None:
+        runs[name] = run_behave(*order, userdata=userdata)
+
+    # The second run takes the features in the opposite order, so the same
+    # scenarios overlap with different neighbours.
+    threads = [
+        threading.Thread(target=run, args=("forward", FEATURES)),
+        threading.Thread(target=run, args=("reverse", list(reversed(FEATURES)))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    for name, result in runs.items():
+        assert result.returncode == 0, f"{name}: {result.explain()}"
+        assert len(result.statuses("passed")) >= 40, f"{name}: {result.explain()}"
+    assert set(runs) == {"forward", "reverse"}
