@@ -9,7 +9,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from qmtl_wire.nodeid import compute_node_id, node_ids_crc32
 
@@ -25,10 +25,14 @@ class Dag:
     nodes: list[dict[str, Any]]
     schema_version: Any = SCHEMA_VERSION
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, meta: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The DAG as submitted; ``meta`` is the DAG's own ``meta`` object (e.g. its
+        world and execution domain), which QMTL's DAG Manager reads; node ids ignore it."""
         body: dict[str, Any] = {"nodes": self.nodes}
         if self.schema_version is not None:
             body = {"schema_version": self.schema_version, **body}
+        if meta is not None:
+            body["meta"] = dict(meta)
         return body
 
     @property

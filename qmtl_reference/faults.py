@@ -57,6 +57,7 @@ KNOWN: dict[str, str] = {
     "events_ignore_topics": "the Gateway pushes activation events to sockets that did not subscribe to them",
     "skip_activation_snapshot": "the Gateway sends no activation snapshot when a socket connects",
     "skip_queue_snapshot": "the Gateway sends no queue_update snapshot when a socket asks for tagged queues",
+    "queue_snapshot_ignores_topics": "the Gateway sends the queue_update snapshot to a socket whose token was not granted the queue topic",
     "frames_without_specversion": "the Gateway's CloudEvents frames lack specversion",
     "ack_without_last_id": "the Gateway answers an ack without echoing its last_id",
     "refresh_never_acked": "the Gateway accepts a token refresh but never answers refresh_ack",

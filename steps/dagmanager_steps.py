@@ -34,12 +34,18 @@ def _queues_of(queue_map: dict[str, str]) -> dict[str, str]:
     return nodes
 
 
+def _scoped(dag, world_id: str, domain: str) -> dict:
+    """The DAG naming its world and domain in its own ``meta`` as well as in the request:
+    the contract's request fields, and the DAG's meta, from which QMTL namespaces queues."""
+    return dag.as_json(meta={"world_id": world_id, "execution_domain": domain})
+
+
 def _diff(context, world_roles: list[str], domain: str, dag=None, ack_on_copy: int = 1):
     outcomes = []
     for role in world_roles:
         outcome = context.dagmanager.diff(
             context.dm_strategy_id,
-            (dag or context.dag).as_json(),
+            _scoped(dag or context.dag, _world(context, role), domain),
             world_id=_world(context, role),
             execution_domain=domain,
             ack_on_copy=ack_on_copy,
@@ -140,8 +146,9 @@ def step_diff_late_ack(context, role):
 @when('the DAG Manager diffs it for world "{role}" while the acknowledgement is withheld for {seconds:g} seconds')
 def step_diff_withheld(context, role, seconds):
     context.withheld_for = context.suite.seconds(seconds)
+    world_id = _world(context, role)
     context.diff_outcome = context.dagmanager.diff_without_acks(
-        context.dm_strategy_id, context.dag.as_json(), world_id=_world(context, role), execution_domain="live",
+        context.dm_strategy_id, _scoped(context.dag, world_id, "live"), world_id=world_id, execution_domain="live",
         observe_for=context.withheld_for,
     )
     context.observations["diff with the acknowledgement withheld"] = context.diff_outcome.describe()
@@ -277,7 +284,10 @@ def step_redo(context, old, new):
     context.old_dag, context.dag = context.dag, builder.build()
     context.replaced_node = context.old_dag.node(old)["node_id"]
     context.new_node = context.dag.node(new)["node_id"]
-    context.redo = context.dagmanager.redo_diff(f"{context.dm_strategy_id}-sentinel", context.dag.as_json())
+    try:
+        context.redo = context.dagmanager.redo_diff(f"{context.dm_strategy_id}-sentinel", context.dag.as_json())
+    except DagManagerError as exc:
+        raise AssertionError(str(exc)) from None
     context.observations["RedoDiff answer"] = str(context.redo).replace("\n", " ")[:2000]
 
 

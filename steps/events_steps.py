@@ -211,6 +211,11 @@ def step_holds_token(context, world, topic):
     _subscribe(context, world, [topic])
 
 
+@given('the strategy in world "{world}" holds one token for both its "{first}" and "{second}" events')
+def step_holds_token_for_two(context, world, first, second):
+    _subscribe(context, world, [first, second])
+
+
 @given("that genuine token opens the event stream")
 def step_genuine_token_opens(context):
     attempt = _open(context, _holder(context).token)
@@ -497,7 +502,10 @@ def step_dag_with_tags(context, first, second, interval):
     dag = builder.build()
     assert context.stack.dagmanager_address, f"the {context.suite.target} target names no DAG Manager address"
     with DagManagerClient(context.stack.dagmanager_address, timeout=context.suite.seconds(10)) as client:
-        outcome = client.diff(context.ids("tagged strategy"), dag.as_json(), world_id=_world(context, "alpha"), execution_domain="dryrun")
+        world_id = _world(context, "alpha")
+        # The world and domain ride in the DAG's meta too: QMTL's DAG Manager namespaces queues from there.
+        scoped = dag.as_json(meta={"world_id": world_id, "execution_domain": "dryrun"})
+        outcome = client.diff(context.ids("tagged strategy"), scoped, world_id=world_id, execution_domain="dryrun")
     context.observations["diff of the tagged strategy"] = outcome.describe()
 
 
@@ -546,6 +554,18 @@ def step_queue_snapshot_matches(context):
     assert isinstance(listed, list) and sorted(listed, key=key) == sorted(expected, key=key), (
         f"the snapshot lists {listed!r}, the DAG Manager finds {expected!r}"
     )
+
+
+@then("for {seconds:g} second the subscriber receives no queue snapshot")
+@then("for {seconds:g} seconds the subscriber receives no queue snapshot")
+def step_no_queue_snapshot(context, seconds):
+    stream = _stream(context)
+
+    def leaked() -> str | None:
+        frames = stream.frames(lambda f: f.type == "queue_update")
+        return f"{len(frames)} queue snapshot(s): {_frames_text(stream)}" if frames else None
+
+    never(leaked, for_seconds=context.suite.seconds(seconds), what="the subscriber receives no queue snapshot")
 
 
 @then("within {seconds:g} seconds the subscriber has received {count:d} events")

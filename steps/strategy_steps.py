@@ -24,6 +24,33 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+def _stored_dag(text: str):
+    """A stored DAG in either encoding the contract accepts for ``dag_json``: JSON text, or base64 of it."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return json.loads(base64.b64decode(text, validate=True).decode("utf-8"))
+    except ValueError:
+        raise AssertionError(f"the stored DAG is neither JSON nor base64 of JSON: {text[:80]!r}…") from None
+
+
+def _assert_stored_dag_is_submitted(stored, submitted: dict, strategy_id: str) -> None:
+    """The stored DAG is the submitted one; the Gateway may have appended its own
+    VersionSentinel node (``<strategy_id>-sentinel``), as the contract says it stores one."""
+    sentinel = {"node_type": "VersionSentinel", "node_id": f"{strategy_id}-sentinel"}
+    expected = [submitted, {**submitted, "nodes": [*submitted["nodes"], sentinel]}]
+    if stored in expected:
+        return
+    nodes = stored.get("nodes") if isinstance(stored, dict) else None
+    kinds = [n.get("node_type") for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else nodes
+    raise AssertionError(
+        f"the stored DAG is not the one submitted: stored fields {sorted(stored) if isinstance(stored, dict) else type(stored).__name__}, "
+        f"node types {kinds}; submitted fields {sorted(submitted)}, node types {[n['node_type'] for n in submitted['nodes']]}"
+    )
+
+
 def _quoted(text: str) -> list[str]:
     return re.findall(r'"([^"]+)"', text)
 
@@ -355,7 +382,7 @@ def step_redis_hash(context):
     context.observations["redis strategy hash fields"] = ", ".join(sorted(record))
     missing = [f for f in ("dag", "hash", "state") if not record.get(f)]
     assert not missing, f"strategy:{context.strategy_id} lacks {missing} (fields: {sorted(record)})"
-    assert json.loads(record["dag"]) == context.dag.as_json(), "the stored DAG is not the one submitted"
+    _assert_stored_dag_is_submitted(_stored_dag(record["dag"]), context.dag.as_json(), context.strategy_id)
     assert record["hash"] in dag_hash_candidates(context.dag.as_json()), f"hash {record['hash']} is not the SHA-256 of the DAG"
     assert record["state"] in ("queued", "processing", *TERMINAL_STATUSES), f"state is {record['state']!r}"
     context.stored_dag_hash = record["hash"]

@@ -129,6 +129,18 @@ def test_diffing_for_a_second_world_adds_that_worlds_queues_and_bumps_the_versio
     assert sorted(q.split(".")[0] for q in stats) == ["wa", "wb"]
 
 
+def test_a_diff_without_world_fields_takes_the_world_and_domain_from_the_dags_meta(client):
+    built = two_node_strategy(uid("meta"))
+    from_meta = client.diff(uid("s"), built.as_json(meta={"world": "wm", "domain": "backtest"}))
+    assert all(q.startswith("wm.backtest.") for q in from_meta.queue_map.values()), from_meta.describe()
+    # The request's own fields win over the DAG's meta.
+    from_request = client.diff(uid("s"), built.as_json(meta={"world_id": "wm", "execution_domain": "backtest"}),
+                               world_id="wr", execution_domain="live")
+    assert all(q.startswith("wr.live.") for q in from_request.queue_map.values()), from_request.describe()
+    bare = client.diff(uid("s"), built.as_json())
+    assert not any("." in q for q in bare.queue_map.values()), bare.describe()
+
+
 @pytest.mark.parametrize(
     "dag_json, message",
     [

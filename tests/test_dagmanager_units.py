@@ -10,7 +10,7 @@ import pytest
 
 from qmtl_acceptance.dag import DagBuilder
 from qmtl_reference.dagmanager.acks import AckBook
-from qmtl_reference.dagmanager.dag import DagError, parse_dag
+from qmtl_reference.dagmanager.dag import DagError, DagScope, dag_scope, parse_dag
 from qmtl_reference.dagmanager.naming import DiffContext, NamingError, queue_map_key, queue_name, sentinel_id
 from qmtl_reference.dagmanager.plan import in_chunks, plan_queues
 
@@ -78,6 +78,27 @@ def test_tag_query_nodes_get_no_queue_and_carry_their_query_tags():
 def test_dags_that_cannot_be_diffed_are_refused_with_the_reason(text, message):
     with pytest.raises(DagError, match=re.escape(message)):
         parse_dag(text)
+
+
+@pytest.mark.parametrize(
+    "meta, scope",
+    [
+        (None, DagScope()),
+        ("not an object", DagScope()),
+        ({"world_id": "w1", "execution_domain": "backtest"}, DagScope("w1", "backtest")),
+        ({"world": "w2", "domain": "DryRun"}, DagScope("w2", "dryrun")),
+        ({"world": "", "world_id": "w3"}, DagScope("w3", "")),
+        ({"world_id": 7}, DagScope("7", "")),
+    ],
+)
+def test_a_dag_names_its_world_and_domain_in_its_meta(meta, scope):
+    body = {"nodes": []} if meta is None else {"nodes": [], "meta": meta}
+    assert dag_scope(json.dumps(body)) == scope
+
+
+def test_a_meta_world_that_is_not_text_is_refused_with_the_reason():
+    with pytest.raises(DagError, match=re.escape("meta.world_id must be a string")):
+        dag_scope(json.dumps({"nodes": [], "meta": {"world_id": ["w1"]}}))
 
 
 def test_a_world_with_a_dot_is_refused_because_it_would_blur_the_namespace():

@@ -7,7 +7,7 @@ from behave_runs import run_behave
 
 EVENTS = "features/events"
 # Outline rows count one each.
-SCENARIOS = 24
+SCENARIOS = 25
 
 REFUSED = "A subscriber presenting {} is refused at the handshake"
 
@@ -39,6 +39,10 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
         "activation snapshot",
     ),
     "skip_queue_snapshot": (["A subscriber asking for tagged queues receives them as a snapshot on connect"], "queue_update snapshot"),
+    "queue_snapshot_ignores_topics": (
+        ["A subscriber whose token is only for activation events receives no queue snapshot"],
+        "receives no queue snapshot, but within",
+    ),
     "frames_without_specversion": (
         ["Every frame the Gateway sends matches the schema it publishes", "An activation change reaches the subscriber within 2 seconds"],
         "not a CloudEvents 1.0 event",

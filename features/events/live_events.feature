@@ -25,10 +25,19 @@ Feature: Snapshots and live events on the event stream
     Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 60 seconds
     And a strategy in world "alpha" is active on the long side with weight 1
     And the same strategy is active on the short side with weight 0.25
-    And the strategy in world "alpha" holds a token for its "activation" events
+    And the strategy in world "alpha" holds one token for both its "activation" and "queue" events
     When a subscriber opens the event stream with the strategy's token, asking for queues tagged "price" and "btc" every 60 seconds
     Then within 2 seconds the subscriber has received 3 events
     And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
+
+  Scenario: A subscriber whose token is only for activation events receives no queue snapshot
+    Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 60 seconds
+    And a strategy in world "alpha" is active on the long side with weight 0.5
+    And the same strategy is inactive on the short side
+    And the strategy in world "alpha" holds a token for its "activation" events
+    When a subscriber opens the event stream with the strategy's token, asking for queues tagged "price" and "btc" every 60 seconds
+    Then within 2 seconds the subscriber receives one activation snapshot per side, as WorldService holds them
+    And for 1 second the subscriber receives no queue snapshot
 
   @deviation.live_events_need_controlbus
   Scenario: An activation change reaches the subscriber within 2 seconds

@@ -112,3 +112,36 @@ def parse_dag(dag_json: str) -> list[Node]:
             )
         )
     return parsed
+
+
+@dataclass(frozen=True)
+class DagScope:
+    """The world and execution domain a DAG names in its own ``meta``."""
+
+    world_id: str = ""
+    execution_domain: str = ""
+
+
+def _meta_text(meta: Mapping[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = meta.get(key)
+        if value is None or value == "":
+            continue
+        # QMTL reads a number as its text; anything else cannot name a world or domain.
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise DagError(f"meta.{key} must be a string, got {value!r}")
+        return str(value).strip()
+    return ""
+
+
+def dag_scope(dag_json: str) -> DagScope:
+    """Read ``meta.world``/``meta.world_id`` and ``meta.execution_domain``/``meta.domain``,
+    as QMTL's DAG Manager does; a DAG without a ``meta`` object names neither.
+    Call it on a ``dag_json`` that ``parse_dag`` has accepted."""
+    meta = json.loads(dag_json).get("meta")
+    if not isinstance(meta, Mapping):
+        return DagScope()
+    return DagScope(
+        world_id=_meta_text(meta, "world", "world_id"),
+        execution_domain=_meta_text(meta, "execution_domain", "domain").lower(),
+    )

@@ -117,10 +117,15 @@ class StreamSession:
                 if record is not None:
                     await self.send(cloud_event("activation_updated", activation_data(record)))
         wanted = queue_request(self.ws.query_params)
-        if wanted is not None and not faults.is_active("skip_queue_snapshot"):
+        if wanted is not None and self._may_see_queues() and not faults.is_active("skip_queue_snapshot"):
             queues = await self._queues(*wanted)
             if queues is not None:
                 await self.send(cloud_event("queue_update", queue_data(wanted[0], wanted[1], wanted[2], queues)))
+
+    def _may_see_queues(self) -> bool:
+        # The URL only says which tags; whether this socket gets queue data at
+        # all is the token's grant (`queue`, or its alias `queues`), as in QMTL.
+        return "queue" in self.topics or faults.is_active("queue_snapshot_ignores_topics")
 
     async def _activation(self, side: str) -> dict[str, Any] | None:
         try:
