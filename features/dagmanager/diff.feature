@@ -8,6 +8,7 @@ Feature: Diffing a strategy with the DAG Manager
     Given the QMTL stack is running
     And a gRPC connection to the DAG Manager
 
+  @deviation.diff_crc_in_topological_order
   Scenario: A diff returns a queue map namespaced by world and domain, with the strategy's sentinel
     Given a freshly built strategy of a price stream, a volume stream and two computations
     When the DAG Manager diffs it for world "alpha" in the "backtest" domain, acknowledging every chunk

@@ -8,6 +8,7 @@ Feature: DAG Manager health
     Given the QMTL stack is running
     And a gRPC connection to the DAG Manager
 
+  @deviation.no_standard_grpc_health
   Scenario: The DAG Manager reports itself running on both health checks
     When the DAG Manager's health is checked over QMTL's health service and the standard gRPC health service
     Then QMTL's health service reports the DAG Manager as "running"

@@ -13,10 +13,14 @@ Feature: Tag queries
     When the DAG Manager is asked for the queues tagged <tags> at a <interval>-second interval in "<mode>" mode
     Then the DAG Manager answers with the queues of <found>
 
-    Examples:
+    @deviation.tagquery_empty_in_memory
+    Examples: Tags and interval that match diffed streams
       | tags                | interval | mode | found             |
       | "crypto" and "spot" | 60       | any  | quotes and trades |
       | "crypto" and "spot" | 60       | all  | quotes only       |
       | "spot"              | 60       | any  | quotes only       |
       | "crypto"            | 60       | all  | quotes and trades |
+
+    Examples: An interval no diffed stream has
+      | tags                | interval | mode | found             |
       | "crypto"            | 30       | any  | no stream         |

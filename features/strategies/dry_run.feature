@@ -9,6 +9,7 @@ Feature: Dry runs
     And two worlds "alpha" and "beta"
     And a freshly built two-node strategy
 
+  @deviation.dry_run_slow_for_several_worlds
   Scenario: A dry run names every node's queues by world and execution domain and records nothing
     When the strategy author dry-runs it for worlds "alpha" and "beta" in the "backtest" domain
     Then the Gateway answers the dry run with HTTP 200

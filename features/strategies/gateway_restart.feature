@@ -9,6 +9,7 @@ Feature: A Gateway restart loses nothing
     And two worlds "alpha" and "beta"
     And a freshly built two-node strategy
 
+  @deviation.status_stays_queued
   Scenario: Dedupe and status survive a Gateway restart
     Given the strategy author submitted it to world "alpha" and it completed within 5 seconds
     When the Gateway restarts

@@ -9,6 +9,7 @@ Feature: Finding queues by tag through the Gateway
     And two worlds "alpha" and "beta"
     And a freshly built two-node strategy whose price stream is tagged "price"
 
+  @deviation.status_stays_queued
   Scenario: The Gateway lists one world's queues of a tagged stream once its strategy is in place
     When the strategy author submits it to worlds "alpha" and "beta" for the "live" domain
     Then the submission is accepted with a strategy id

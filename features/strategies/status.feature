@@ -9,12 +9,13 @@ Feature: Strategy status
     And two worlds "alpha" and "beta"
     And a freshly built two-node strategy
 
+  @deviation.status_stays_queued
   Scenario: A submitted strategy reaches the completed status
     When the strategy author submits it to world "alpha" for the "live" domain
     Then the submission is accepted with a strategy id
     And within 5 seconds the Gateway reports the strategy's status as "completed"
 
-  @use.with_stores=visible
+  @use.with_stores=visible @deviation.status_stays_queued
   Scenario: Every status change of a strategy is recorded as an event
     When the strategy author submits it to world "alpha" for the "live" domain
     Then the submission is accepted with a strategy id

@@ -25,6 +25,10 @@ Feature: Strategy submission rules
       | a strategy whose node-id checksum does not match    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code                             | neither        |
       | a strategy with a node whose id is not canonical    | 400    | E_NODE_ID_MISMATCH  | the index of the altered node and its canonical id           | neither        |
       | a strategy with a node lacking its config hash      | 400    | E_NODE_ID_FIELDS    | the index of the altered node and its missing field          | neither        |
+
+    @deviation.bad_dag_json_500
+    Examples: A DAG that is not a JSON object
+      | case                                                | status | code                | evidence                                                     | worlds         |
       | a strategy whose DAG is not JSON                    | 400    | E_DAG_JSON_INVALID  | nothing more than the error code                             | neither        |
       | a strategy whose DAG is a JSON list                 | 400    | E_DAG_NOT_OBJECT    | nothing more than the error code                             | neither        |
 
