@@ -74,7 +74,7 @@ def test_unknown_kid_is_rejected(ec_key):
 
 def test_token_cannot_choose_its_algorithm(ec_key):
     # An HS256 token keyed with the public key's bytes is the classic confusion attack.
-    token = jwt.encode(_claims(), "not-the-key", algorithm="HS256", headers={"kid": "k1"})
+    token = jwt.encode(_claims(), "not-the-key-but-long-enough-for-hs256", algorithm="HS256", headers={"kid": "k1"})
     with pytest.raises(TokenInvalid, match="alg"):
         verify(token, _ec_jwks(ec_key))
 
