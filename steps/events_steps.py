@@ -18,7 +18,7 @@ from qmtl_acceptance.clients import token_craft
 from qmtl_acceptance.clients.events import EventStream, Frame, HandshakeRefused, stream_url
 from qmtl_acceptance.clients.dagmanager import DagManagerClient
 from qmtl_acceptance.clients.gateway import Answer
-from qmtl_acceptance.clients.tokens import verify
+from qmtl_acceptance.clients.tokens import claim_mismatches, verify
 from qmtl_acceptance.dag import DagBuilder
 from qmtl_acceptance.event_schema import frame_problem
 from qmtl_acceptance.eventually import eventually, never
@@ -328,9 +328,7 @@ def step_tokens_name(context, world):
     problems = []
     for holder, claims in _both(context):
         expected = {"world_id": world_id, "strategy_id": holder.strategy_id, "topics": holder.topics}
-        for name, value in expected.items():
-            if claims.get(name) != value:
-                problems.append(f"token for {holder.topics}: claim {name} is {claims.get(name)!r}, expected {value!r}")
+        problems += claim_mismatches(claims, expected, f"token for {holder.topics}")
     assert not problems, "; ".join(problems)
 
 

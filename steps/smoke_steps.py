@@ -5,7 +5,7 @@ from datetime import datetime
 from behave import given, then, when
 
 from qmtl_acceptance.clients.events import EventStream, HandshakeRefused
-from qmtl_acceptance.clients.tokens import verify
+from qmtl_acceptance.clients.tokens import claim_mismatches, verify
 from qmtl_acceptance.dag import two_node_strategy
 from qmtl_acceptance.eventually import eventually
 
@@ -91,9 +91,7 @@ def step_token_claims(context, audience):
             "sub": sub["strategy_id"],
             "topics": sub["topics"],
         }
-        for name, value in expected.items():
-            if claims.get(name) != value:
-                problems.append(f"world {role}: claim {name} is {claims.get(name)!r}, expected {value!r}")
+        problems += claim_mismatches(claims, expected, f"world {role}")
     assert not problems, "; ".join(problems)
 
 

@@ -26,12 +26,11 @@ def _b64(text: str) -> str:
 
 def _stored_dag(text: str):
     """A stored DAG in either encoding the contract accepts for ``dag_json``: JSON text, or base64 of it."""
+    stripped = text.strip()
     try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return json.loads(base64.b64decode(text, validate=True).decode("utf-8"))
+        if stripped[:1] in ("{", "["):
+            return json.loads(stripped)
+        return json.loads(base64.b64decode(stripped, validate=True).decode("utf-8"))
     except ValueError:
         raise AssertionError(f"the stored DAG is neither JSON nor base64 of JSON: {text[:80]!r}…") from None
 

@@ -62,3 +62,12 @@ def verify(token: str, jwks: dict[str, Any], audience: str = AUDIENCE) -> dict[s
 def unverified_claims(token: str) -> dict[str, Any]:
     """Claims read without checking; only for describing a token that failed to verify."""
     return jwt.decode(token, options={"verify_signature": False, "verify_aud": False, "verify_exp": False})
+
+
+def claim_mismatches(claims: dict[str, Any], expected: dict[str, Any], label: str) -> list[str]:
+    """One line per claim that differs from what was expected, prefixed by which token it is."""
+    return [
+        f"{label}: claim {name} is {claims.get(name)!r}, expected {value!r}"
+        for name, value in expected.items()
+        if claims.get(name) != value
+    ]
