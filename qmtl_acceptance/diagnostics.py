@@ -41,3 +41,32 @@ def collect(
 
 def json_text(value: object) -> str:
     return json.dumps(value, indent=2, sort_keys=True, default=str)
+
+
+def gateway_status_text(gateway) -> str:
+    """The Gateway's /status as evidence; an unreachable Gateway is evidence too."""
+    try:
+        answer = gateway.status()
+    except Exception as exc:  # evidence must never mask the failure it explains
+        return f"unreachable: {exc}"
+    return json_text({"http_status": answer.status, "body": answer.body})
+
+
+def attach_to_allure(evidence: Mapping[str, str]) -> None:
+    try:
+        import allure
+    except ImportError:
+        return
+    for name, text in evidence.items():
+        try:
+            allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
+        except Exception:
+            return  # running without the allure formatter
+
+
+def environment_properties(results_dir: Path, lines: Mapping[str, object]) -> None:
+    """Allure shows environment.properties on the report's front page: say what was tested."""
+    if not results_dir.is_dir():
+        return
+    text = "".join(f"{key.replace(' ', '.')}={value}\n" for key, value in lines.items())
+    (results_dir / "environment.properties").write_text(text)

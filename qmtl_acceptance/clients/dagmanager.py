@@ -21,18 +21,17 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from qmtl_wire import dagmanager_pb2 as pb
 from qmtl_wire import dagmanager_pb2_grpc as pb_grpc
 
-from ..errors import StackError, SuiteError
+from ..errors import StackError, TargetFailure
 
 T = TypeVar("T")
-
-SERVICE_PREFIX = "qmtl.services.dagmanager."
-
 
 class DagManagerUnavailable(StackError):
     pass
 
 
-class DagManagerError(SuiteError):
+class DagManagerError(TargetFailure):
+    """The DAG Manager answered an RPC with an error status: the target's answer, so a failure when unexpected."""
+
     def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
         super().__init__(f"DAG Manager {method} answered {code.name}: {details}")
         self.method = method

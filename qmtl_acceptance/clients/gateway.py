@@ -1,14 +1,15 @@
-"""The Gateway's HTTP API, as a QMTL engineer would call it."""
+"""The Gateway's HTTP API, as a QMTL engineer would call it: one typed method per route the suite uses."""
 from __future__ import annotations
 
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
+from urllib.parse import quote
 
 import httpx
 
-from ..errors import StackError
+from ..errors import StackError, TargetFailure
 from ..redaction import redact
 
 
@@ -23,15 +24,39 @@ class Answer:
         """For messages and evidence: tokens in the body are redacted."""
         return redact(f"HTTP {self.status} {json.dumps(self.body, sort_keys=True)}")[:800]
 
+    @property
+    def detail(self) -> Any:
+        return self.body.get("detail") if isinstance(self.body, dict) else None
 
-class GatewayDidNotAnswer(AssertionError):
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, kept as evidence."""
+
+    method: str
+    url: str
+    request_body: Any
+    answer: Answer
+
+
+class GatewayDidNotAnswer(TargetFailure):
     """The Gateway accepted the connection but gave no answer in time: a failure of the target, not of the suite."""
 
 
+def _segment(value: str) -> str:
+    # World and strategy ids go into a path as one segment, whatever they contain.
+    return quote(value, safe="")
+
+
+def encode_dag(dag: Any) -> str:
+    return base64.b64encode(json.dumps(dag).encode()).decode()
+
+
 class GatewayClient:
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, on_exchange: Callable[[Exchange], None] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.on_exchange = on_exchange
         self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def close(self) -> None:
@@ -48,14 +73,19 @@ class GatewayClient:
             body: Any = response.json()
         except ValueError:
             body = response.text
-        return Answer(response.status_code, body, dict(response.headers), response.elapsed.total_seconds())
+        answer = Answer(response.status_code, body, dict(response.headers), response.elapsed.total_seconds())
+        if self.on_exchange is not None:
+            self.on_exchange(Exchange(method, str(response.request.url), kwargs.get("json", kwargs.get("params")), answer))
+        return answer
 
+    # -- health
     def status(self) -> Answer:
         return self.request("GET", "/status")
 
     def health(self) -> Answer:
         return self.request("GET", "/health")
 
+    # -- events
     def subscribe(self, world_id: str | None, strategy_id: str | None, topics: list[str]) -> Answer:
         body: dict[str, Any] = {"topics": topics}
         if world_id is not None:
@@ -67,7 +97,11 @@ class GatewayClient:
     def jwks(self) -> Answer:
         return self.request("GET", "/events/jwks")
 
-    def submit_strategy(
+    def event_schemas(self) -> Answer:
+        return self.request("GET", "/events/schema")
+
+    # -- strategies
+    def submission_body(
         self,
         dag: Any,
         world_ids: list[str] | None,
@@ -76,21 +110,55 @@ class GatewayClient:
         *,
         raw_dag_json: str | None = None,
         extra: dict | None = None,
-        path: str = "/strategies",
-    ) -> Answer:
-        if raw_dag_json is None:
-            raw_dag_json = base64.b64encode(json.dumps(dag).encode()).decode()
-        body: dict[str, Any] = {"dag_json": raw_dag_json, "meta": meta or {"execution_domain": "dryrun"}, "node_ids_crc32": node_ids_crc32}
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "dag_json": encode_dag(dag) if raw_dag_json is None else raw_dag_json,
+            "meta": meta or {"execution_domain": "dryrun"},
+            "node_ids_crc32": node_ids_crc32,
+        }
         if world_ids is not None:
             body["world_ids"] = world_ids
         body.update(extra or {})
-        return self.request("POST", path, json=body)
+        return body
+
+    def submit_strategy(self, dag: Any, world_ids: list[str] | None, node_ids_crc32: int, meta: dict | None = None, *,
+                        raw_dag_json: str | None = None, extra: dict | None = None) -> Answer:
+        body = self.submission_body(dag, world_ids, node_ids_crc32, meta, raw_dag_json=raw_dag_json, extra=extra)
+        return self.request("POST", "/strategies", json=body)
+
+    def dry_run(self, dag: Any, world_ids: list[str] | None, node_ids_crc32: int, meta: dict | None = None) -> Answer:
+        return self.request("POST", "/strategies/dry-run", json=self.submission_body(dag, world_ids, node_ids_crc32, meta))
 
     def strategy_status(self, strategy_id: str) -> Answer:
-        return self.request("GET", f"/strategies/{strategy_id}/status")
+        return self.request("GET", f"/strategies/{_segment(strategy_id)}/status")
 
-    def world_bindings(self, world_id: str) -> Answer:
-        return self.request("GET", f"/worlds/{world_id}/bindings")
+    def queues_by_tag(self, tags: list[str], interval: int | None, *, match_mode: str | None = None,
+                      world_id: str | None = None) -> Answer:
+        params: dict[str, Any] = {"tags": ",".join(tags)}
+        if interval is not None:
+            params["interval"] = interval
+        if match_mode is not None:
+            params["match_mode"] = match_mode
+        if world_id is not None:
+            params["world_id"] = world_id
+        return self.request("GET", "/queues/by_tag", params=params)
 
+    # -- worlds (proxied to WorldService)
     def create_world(self, world_id: str, name: str) -> Answer:
         return self.request("POST", "/worlds", json={"id": world_id, "name": name})
+
+    def world(self, world_id: str) -> Answer:
+        return self.request("GET", f"/worlds/{_segment(world_id)}")
+
+    def world_bindings(self, world_id: str) -> Answer:
+        return self.request("GET", f"/worlds/{_segment(world_id)}/bindings")
+
+    def decide(self, world_id: str) -> Answer:
+        return self.request("GET", f"/worlds/{_segment(world_id)}/decide")
+
+    def put_activation(self, world_id: str, strategy_id: str, side: str, active: bool, weight: float) -> Answer:
+        body = {"strategy_id": strategy_id, "side": side, "active": active, "weight": weight}
+        return self.request("PUT", f"/worlds/{_segment(world_id)}/activation", json=body)
+
+    def activation(self, world_id: str, strategy_id: str, side: str) -> Answer:
+        return self.request("GET", f"/worlds/{_segment(world_id)}/activation", params={"strategy_id": strategy_id, "side": side})

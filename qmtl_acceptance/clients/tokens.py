@@ -10,12 +10,14 @@ from typing import Any
 
 import jwt
 
+from ..errors import TargetFailure
+
 AUDIENCE = "controlbus"
 # The algorithm a key type implies when its JWKS entry names none.
 DEFAULT_ALGORITHMS = {"oct": "HS256", "EC": "ES256", "OKP": "EdDSA", "RSA": "RS256"}
 
 
-class TokenInvalid(AssertionError):
+class TokenInvalid(TargetFailure):
     """The token does not verify; the message says why, without the token."""
 
 

@@ -429,9 +429,7 @@ def step_dry_run(context, worlds, domain):
     context.dry_run_domain = domain
     world_ids = [_world(context, role) for role in context.dry_run_worlds]
     dag = context.dag
-    context.dry_run = context.gateway.submit_strategy(
-        dag.as_json(), world_ids, dag.crc32, meta={"execution_domain": domain}, path="/strategies/dry-run"
-    )
+    context.dry_run = context.gateway.dry_run(dag.as_json(), world_ids, dag.crc32, meta={"execution_domain": domain})
     _record(context, "dry run", context.dry_run)
 
 

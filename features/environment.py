@@ -1,0 +1,127 @@
+"""Behave hooks: one stack per run, one scene set per scenario, evidence for every failed step.
+
+Only hooks and steps touch behave's context; everything they do is a call into
+the support package, which is handed explicit values.
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from behave import register_type
+from behave.fixture import fixture, use_fixture
+from behave.tag_matcher import ActiveTagMatcher
+
+from qmtl_acceptance import diagnostics, vocabulary
+from qmtl_acceptance.clients.gateway import GatewayClient
+from qmtl_acceptance.config import load_config
+from qmtl_acceptance.errors import SuiteError
+from qmtl_acceptance.ids import ScenarioIds
+from qmtl_acceptance.logscan import LogWatch
+from qmtl_acceptance.scenes import Scenario, Scenes, Target
+from qmtl_acceptance.stack import provider_for
+
+# The Gherkin's vocabulary, before behave compiles the step patterns that use it.
+register_type(**vocabulary.types())
+SUITE_STARTED = time.monotonic()
+
+
+def _stop_on_sigterm(signum, frame):
+    # CI and process managers stop runs with SIGTERM; make it the Ctrl-C path so teardown runs the same.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _refuse(message: str) -> None:
+    print(f"\nqmtl-acceptance: {message}\n", file=sys.__stderr__, flush=True)
+    raise SystemExit(2)
+
+
+@fixture
+def qmtl_stack(context):
+    provider = provider_for(context.suite)
+    try:
+        endpoints = provider.start()
+        context.target = Target(context.suite, provider, endpoints,
+                                GatewayClient(endpoints.gateway_url, timeout=context.suite.seconds(10)))
+        yield context.target
+    finally:
+        if getattr(context, "target", None) is not None:
+            context.target.close()
+        provider.stop()
+
+
+def before_all(context):
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        context.suite = load_config(context.config.userdata)
+        use_fixture(qmtl_stack, context)
+    except SuiteError as exc:
+        _refuse(str(exc))
+    target = context.target
+    # Decided from what the started stack offers, not from the target's name.
+    context.active_tags = ActiveTagMatcher({
+        "target": target.name,
+        "contract": context.suite.contract_version,
+        "stores": "visible" if target.stores_visible else "hidden",
+        "restarts": "available" if target.provider.restartable else "unavailable",
+    })
+    timings = target.provider.startup_timings()
+    if timings:
+        detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
+        print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
+    context.log_watch = LogWatch(target.provider.log_files())
+    # TRANSITIONAL: step modules not yet moved onto scenes read these; removed once every domain is.
+    context.gateway, context.stack, context.stack_provider = target.gateway, target.endpoints, target.provider
+    diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
+        "Target": target.name,
+        "Contract": f"QMTL {context.suite.contract_version}",
+        "Gateway": target.endpoints.gateway_url,
+        "Timeout scale": context.suite.timeout_scale,
+        "Deliberate faults": ",".join(context.suite.reference_faults) or "none",
+    })
+
+
+def before_feature(context, feature):
+    if context.active_tags.should_exclude_with(feature.tags):
+        feature.skip(reason=context.active_tags.exclude_reason)
+
+
+def before_scenario(context, scenario):
+    if context.active_tags.should_exclude_with(scenario.effective_tags):
+        scenario.skip(reason=context.active_tags.exclude_reason)
+        return
+    scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
+    context.scenes = Scenes(context.target, scenario_state)
+    context.log_watch.mark()
+    # TRANSITIONAL (see before_all).
+    context.ids, context.observations = scenario_state.ids, scenario_state.observations
+
+
+def after_step(context, step):
+    # behave tells an assertion that failed ("failed") from an exception ("error"); both get evidence.
+    if step.status.name not in ("failed", "error"):
+        return
+    try:
+        folder = diagnostics.artifact_dir(context.suite.artifacts_dir, context.feature.name, context.scenario.name, step.name)
+        evidence = diagnostics.collect(
+            folder,
+            gateway_status=diagnostics.gateway_status_text(context.target.gateway),
+            log_files=context.target.provider.log_files(),
+            observations=context.scenes.scenario.observations,
+        )
+        diagnostics.attach_to_allure(evidence)
+        print(f"qmtl-acceptance: evidence for the failed step is in {folder}", file=sys.__stderr__)
+    except Exception as exc:  # evidence is best effort; it must never mask the real failure
+        print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.__stderr__)
+
+
+def after_scenario(context, scenario):
+    if scenario.status.name == "skipped":
+        return
+    errors = context.log_watch.new_errors()
+    if errors:
+        diagnostics.attach_to_allure({f"{service} unhandled error": text for service, text in errors.items()})
+        services = ", ".join(sorted(errors))
+        first = next(iter(errors.values())).splitlines()
+        raise AssertionError(f"{services} logged an unhandled error during the scenario: {' | '.join(first[:6])}")

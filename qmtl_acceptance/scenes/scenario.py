@@ -1,0 +1,29 @@
+"""What every scene of one scenario shares: its ids, what it observed, its cleanups, its deadlines."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..ids import ScenarioIds
+
+
+@dataclass
+class Scenario:
+    """One scenario's running state, handed to each scene instead of behave's context.
+
+    ``add_cleanup`` runs a function when the scenario ends, pass or fail (in
+    behave: ``context.add_cleanup``); ``timeout_scale`` stretches every deadline
+    the Gherkin states, for slow machines.
+    """
+
+    ids: ScenarioIds
+    add_cleanup: Callable[[Callable[[], Any]], None]
+    timeout_scale: float = 1.0
+    # name → text: shown with a failed step's evidence and attached to the report.
+    observations: dict[str, str] = field(default_factory=dict)
+
+    def seconds(self, stated: float) -> float:
+        return stated * self.timeout_scale
+
+    def observe(self, name: str, text: str) -> None:
+        self.observations[name] = text

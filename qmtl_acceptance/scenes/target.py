@@ -1,0 +1,34 @@
+"""The stack under test as scenes see it: its endpoints, its Gateway client, what it can do."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..clients.gateway import GatewayClient
+from ..config import SuiteConfig
+from ..stack import StackEndpoints, StackProvider
+
+
+@dataclass
+class Target:
+    config: SuiteConfig
+    provider: StackProvider
+    endpoints: StackEndpoints
+    gateway: GatewayClient
+
+    @property
+    def name(self) -> str:
+        return self.config.target
+
+    @property
+    def stores_visible(self) -> bool:
+        return bool(self.endpoints.redis_url and self.endpoints.postgres_dsn)
+
+    def restart(self, service: str) -> None:
+        """Restart one service; the endpoints stay where they were (same ports)."""
+        self.endpoints = self.provider.restart(service)
+
+    def token_signing_keys(self) -> dict[str, str]:
+        return self.provider.token_signing_keys()
+
+    def close(self) -> None:
+        self.gateway.close()
