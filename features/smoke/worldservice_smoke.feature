@@ -7,6 +7,7 @@ Feature: Smoke flow of the end-to-end guide
   Background:
     Given the QMTL stack is running
 
+  @clause.health.status.answers @clause.health.health.answers @clause.health.components.named @clause.health.capabilities.listed
   Scenario Outline: The Gateway's <route> names each store and service healthy
     When I ask the Gateway for its <route>
     Then the Gateway answers its <route> within 2 seconds
@@ -18,7 +19,7 @@ Feature: Smoke flow of the end-to-end guide
       | status |
       | health |
 
-  @deviation.gateway_degraded_without_neo4j
+  @deviation.gateway_degraded_without_neo4j @clause.health.overall.ok_only_when_all_ok
   Scenario Outline: The Gateway's <route> reports the DAG Manager and the whole stack healthy
     When I ask the Gateway for its <route>
     Then the Gateway's <route> reports each of "dagmanager" as "ok"
@@ -29,6 +30,7 @@ Feature: Smoke flow of the end-to-end guide
       | status |
       | health |
 
+  @clause.smoke.tokens.per_world
   Scenario: Event tokens for two worlds carry their own claims and verify against the published keys
     Given two worlds "alpha" and "beta"
     When a strategy in each world subscribes to its "activation" and "queue" events
@@ -37,12 +39,14 @@ Feature: Smoke flow of the end-to-end guide
     And each token is for the "controlbus" audience, names its own world and strategy, and lists the topics asked for
     And each token expires when the Gateway says it does
 
+  @clause.smoke.stream.per_world
   Scenario: A subscriber connects to the event stream with each world's token
     Given two worlds "alpha" and "beta"
     And a strategy in each world holds an event token for its "activation" events
     When a subscriber opens the event stream with each world's token
     Then each event stream connection is accepted within 2 seconds
 
+  @clause.smoke.submission.per_world
   Scenario: A strategy submitted to each world is accepted and bound to that world
     Given two worlds "alpha" and "beta"
     When a strategy is submitted to each world through the Gateway
