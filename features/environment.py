@@ -13,7 +13,7 @@ from behave import register_type
 from behave.fixture import fixture, use_fixture
 from behave.tag_matcher import ActiveTagMatcher
 
-from qmtl_acceptance import diagnostics, vocabulary
+from qmtl_acceptance import clauses, diagnostics, vocabulary
 from qmtl_acceptance.clients.gateway import GatewayClient
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
@@ -71,6 +71,7 @@ def before_all(context):
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
         print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.log_watch = LogWatch(target.provider.log_files())
+    context.clause_ledger = clauses.ClauseLedger(clauses.load())
     # TRANSITIONAL: step modules not yet moved onto scenes read these; removed once every domain is.
     context.gateway, context.stack, context.stack_provider = target.gateway, target.endpoints, target.provider
     diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
@@ -117,6 +118,8 @@ def after_step(context, step):
 
 
 def after_scenario(context, scenario):
+    context.clause_ledger.record(scenario.name, scenario.effective_tags, scenario.status.name,
+                                 getattr(scenario, "skip_reason", "") or "")
     if scenario.status.name == "skipped":
         return
     errors = context.log_watch.new_errors()
@@ -125,3 +128,10 @@ def after_scenario(context, scenario):
         services = ", ".join(sorted(errors))
         first = next(iter(errors.values())).splitlines()
         raise AssertionError(f"{services} logged an unhandled error during the scenario: {' | '.join(first[:6])}")
+
+
+def after_all(context):
+    ledger = getattr(context, "clause_ledger", None)
+    if ledger is not None and (ledger.passed or ledger.failed):
+        ledger.write(context.suite.reports_dir / "clauses.json")
+        print(f"qmtl-acceptance: {ledger.summary_line()} ({context.suite.reports_dir / 'clauses.json'})", file=sys.__stderr__)

@@ -4,15 +4,19 @@ Feature: A strategy run refuses bad input before submitting anything
   I want a mistyped backfill command to stop at once with a clear explanation
   So that nothing half-configured ever reaches the Gateway
 
+  The runner exits 2 for a command that is wrong, and 3 when the Gateway
+  cannot be reached or refuses the strategy.
+
   Background:
     Given the QMTL stack is running
     And a world for the backfill runs
 
+  @clause.backfill.runner.bad_command_exit_2 @clause.backfill.runner.bad_command_submits_nothing @clause.backfill.runner.one_line_error
   Scenario Outline: A run with <problem> is refused
     When the guide's strategy runner is started with <problem>
-    Then the runner stops within 30 seconds with a non-zero exit
+    Then the runner stops within 30 seconds with exit code 2
     And the runner explains the problem in one line mentioning "<mention>"
-    And within 1 second nothing has been bound to the backfill world
+    And for 1 second nothing is bound to the backfill world
 
     Examples:
       | problem                                  | mention          |
@@ -20,8 +24,15 @@ Feature: A strategy run refuses bad input before submitting anything
       | equal start and end times                | empty            |
       | a start time that is not a whole number  | whole number     |
       | an end time that is not a whole number   | whole number     |
+      | a negative start time                    | start            |
       | a window in the future                   | future           |
       | a strategy module that does not exist    | module           |
       | a strategy class that does not exist     | class            |
       | a strategy without a history provider    | history provider |
-      | a Gateway that cannot be reached         | unreachable      |
+
+  @clause.backfill.runner.gateway_unreachable_exit_3 @clause.backfill.runner.one_line_error
+  Scenario: A run whose Gateway cannot be reached stops with the Gateway's exit code
+    When the guide's strategy runner is started with a Gateway that cannot be reached
+    Then the runner stops within 30 seconds with exit code 3
+    And the runner explains the problem in one line mentioning "unreachable"
+    And for 1 second nothing is bound to the backfill world
