@@ -94,12 +94,16 @@ def before_scenario(context, scenario):
         return
     scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
     context.scenes = Scenes(context.target, scenario_state)
+    context.target.gateway.on_exchange = scenario_state.record_exchange
     context.log_watch.mark()
     # TRANSITIONAL (see before_all).
     context.ids, context.observations = scenario_state.ids, scenario_state.observations
 
 
 def after_step(context, step):
+    exchanges = context.scenes.scenario.take_exchanges()
+    if exchanges:
+        diagnostics.attach_to_allure({"HTTP exchanges": diagnostics.exchanges_text(exchanges)})
     # behave tells an assertion that failed ("failed") from an exception ("error"); both get evidence.
     if step.status.name not in ("failed", "error"):
         return

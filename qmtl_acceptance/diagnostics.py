@@ -70,3 +70,19 @@ def environment_properties(results_dir: Path, lines: Mapping[str, object]) -> No
         return
     text = "".join(f"{key.replace(' ', '.')}={value}\n" for key, value in lines.items())
     (results_dir / "environment.properties").write_text(text)
+
+
+EXCHANGE_BODY_LIMIT = 4000
+
+
+def exchanges_text(exchanges) -> str:
+    """HTTP requests and answers of one step, redacted and size-bounded, for the report."""
+    blocks = []
+    for exchange in exchanges:
+        answer = exchange.answer
+        sent = "" if exchange.request_body is None else json_text(exchange.request_body)[:EXCHANGE_BODY_LIMIT]
+        headers = "\n".join(f"{k}: {v}" for k, v in sorted(answer.headers.items()))
+        body = answer.body if isinstance(answer.body, str) else json_text(answer.body)
+        blocks.append(f"{exchange.method} {exchange.url}\n{sent}\n\n"
+                      f"HTTP {answer.status} ({answer.elapsed * 1000:.1f} ms)\n{headers}\n\n{body[:EXCHANGE_BODY_LIMIT]}")
+    return redact("\n\n-----\n\n".join(blocks))

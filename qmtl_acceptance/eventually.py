@@ -7,10 +7,6 @@ from typing import Callable, TypeVar
 T = TypeVar("T")
 
 
-class NotYet(AssertionError):
-    """Raised by a probe to say 'not yet', with what it observed."""
-
-
 def eventually(
     probe: Callable[[], T],
     *,

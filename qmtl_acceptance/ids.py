@@ -23,6 +23,3 @@ class ScenarioIds:
         if role not in self._given:
             self._given[role] = f"e2e-{_slug(self.scenario, 16)}-{_slug(role, 12)}-{self.run}-{len(self._given)}"
         return self._given[role]
-
-    def all(self) -> dict[str, str]:
-        return dict(self._given)

@@ -21,9 +21,18 @@ class Scenario:
     timeout_scale: float = 1.0
     # name → text: shown with a failed step's evidence and attached to the report.
     observations: dict[str, str] = field(default_factory=dict)
+    # Every HTTP exchange with the target since the step began, as evidence for the report.
+    exchanges: list[Any] = field(default_factory=list)
 
     def seconds(self, stated: float) -> float:
         return stated * self.timeout_scale
 
     def observe(self, name: str, text: str) -> None:
         self.observations[name] = text
+
+    def record_exchange(self, exchange: Any) -> None:
+        self.exchanges.append(exchange)
+
+    def take_exchanges(self) -> list[Any]:
+        taken, self.exchanges = self.exchanges, []
+        return taken

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -12,8 +12,6 @@ class StackEndpoints:
     dagmanager_address: str = ""
     redis_url: str = ""
     postgres_dsn: str = ""
-    # The DAG Manager's Redis, where it differs from the Gateway's.
-    extras: dict = field(default_factory=dict)
 
 
 class StackProvider(abc.ABC):
