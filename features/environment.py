@@ -13,7 +13,7 @@ from behave import register_type
 from behave.fixture import fixture, use_fixture
 from behave.tag_matcher import ActiveTagMatcher
 
-from qmtl_acceptance import clauses, diagnostics, vocabulary
+from qmtl_acceptance import clauses, diagnostics, report_labels, vocabulary
 from qmtl_acceptance.clients.gateway import GatewayClient
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
@@ -71,7 +71,7 @@ def before_all(context):
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
         print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.log_watch = LogWatch(target.provider.log_files())
-    context.clause_ledger = clauses.ClauseLedger(clauses.load())
+    context.clause_ledger = clauses.ClauseLedger(clauses.load_cached())
     # TRANSITIONAL: step modules not yet moved onto scenes read these; removed once every domain is.
     context.gateway, context.stack, context.stack_provider = target.gateway, target.endpoints, target.provider
     diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
@@ -84,6 +84,9 @@ def before_all(context):
 
 
 def before_feature(context, feature):
+    for scenario in feature.walk_scenarios():
+        labels = report_labels.labels_for(feature.filename, feature.name, feature.description, scenario.effective_tags)
+        scenario.tags.extend(report_labels.allure_tags(labels))
     if context.active_tags.should_exclude_with(feature.tags):
         feature.skip(reason=context.active_tags.exclude_reason)
 
@@ -92,6 +95,8 @@ def before_scenario(context, scenario):
     if context.active_tags.should_exclude_with(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
+    report_labels.apply_to_allure(report_labels.labels_for(
+        scenario.feature.filename, scenario.feature.name, scenario.feature.description, scenario.effective_tags))
     scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange

@@ -42,6 +42,17 @@ def load(path: Path = CATALOGUE) -> dict[str, Clause]:
     return clauses
 
 
+_CACHED: dict[str, Clause] | None = None
+
+
+def load_cached() -> dict[str, Clause]:
+    """The catalogue, read once per process."""
+    global _CACHED
+    if _CACHED is None:
+        _CACHED = load()
+    return _CACHED
+
+
 def clause_ids(tags: Iterable[str]) -> list[str]:
     return [tag[len(TAG_PREFIX):] for tag in tags if tag.startswith(TAG_PREFIX)]
 
