@@ -149,7 +149,7 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
 USER redis
 CMD ["redis-server", "--save", "", "--appendonly", "no"]
 EOF
-    docker build -q --network host -t "$REDIS_IMAGE" "$context" >/dev/null
+    docker build -q --force-rm --network host -t "$REDIS_IMAGE" "$context" >/dev/null
   fi
   if ! image_present "$POSTGRES_IMAGE"; then
     # What the official image's entrypoint does for this suite: a trust-auth
@@ -180,14 +180,14 @@ USER postgres
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["postgres"]
 EOF
-    docker build -q --network host -t "$POSTGRES_IMAGE" "$context" >/dev/null
+    docker build -q --force-rm --network host -t "$POSTGRES_IMAGE" "$context" >/dev/null
   fi
   rm -rf "$context"
   say "$REDIS_IMAGE and $POSTGRES_IMAGE ready"
 }
 
 build_project_image() {
-  docker build -q --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$PROJECT_IMAGE" . >/dev/null
+  docker build -q --force-rm --network host --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "$PROJECT_IMAGE" . >/dev/null
   say "$PROJECT_IMAGE built on $BASE_IMAGE"
 }
 

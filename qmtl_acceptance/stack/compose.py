@@ -140,7 +140,7 @@ class ComposeStack(StackProvider):
                 options["network_mode"] = service.build.network
             try:
                 self.client.images.build(
-                    path=str(service.build.context), dockerfile=service.build.dockerfile, tag=service.image, rm=True, **options
+                    path=str(service.build.context), dockerfile=service.build.dockerfile, tag=service.image, rm=True, forcerm=True, **options
                 )
             except BuildError as exc:
                 raise StackError(f"building {service.image} for {service.name} failed: {' '.join(str(exc).split())}") from None
