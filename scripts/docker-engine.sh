@@ -70,7 +70,8 @@ start_engine() {
   fi
   [ "$(id -u)" = 0 ] || die "starting dockerd needs root"
   mkdir -p "$RUN_DIR/exec" "$DATA_ROOT" "$DOCKER_CONFIG"
-  echo '{}' >"$RUN_DIR/daemon.json"
+  # Its own config file, not the system's; its identity key in the data root, not /etc/docker.
+  printf '{"deprecated-key-path": "%s/key.json"}\n' "$DATA_ROOT" >"$RUN_DIR/daemon.json"
   # setsid: the engine outlives this script until `down`, but not as part of its process group.
   setsid dockerd \
     --config-file "$RUN_DIR/daemon.json" \

@@ -33,6 +33,10 @@ STORES = {"redis", "postgres"}
 OPTIONAL = {"neo4j": {"neo4j"}, "kafka": {"kafka", "zookeeper"}}
 ENGINE_SCRIPT = ROOT / "scripts" / "docker-engine.sh"
 ENGINE_RUN_SECONDS = 1500
+# Minutes, a system package install and a daemon: run only when asked for.
+# Measured on this project's 2-core machine while shared: 10 min 53 s from a
+# cold start (apt install, debootstrap, every build, the suite, stop).
+ENGINE_OPT_IN = "QMTL_E2E_DOCKER_ENGINE"
 
 
 def _compose_binary() -> Path:
@@ -184,7 +188,12 @@ def _assert_same_reading(tmp_path: Path, path: Path, variables: dict[str, str]) 
 
 
 def _why_no_engine() -> str:
-    """Empty when scripts/docker-engine.sh can bring an engine up here, else the reason it cannot."""
+    """Empty when scripts/docker-engine.sh can bring an engine up here and was asked to, else why not."""
+    if os.environ.get(ENGINE_OPT_IN) != "1":
+        return (
+            f"not asked for: set {ENGINE_OPT_IN}=1 to run the suite on a private Docker engine "
+            "(about 11 min from a cold start, installs docker.io as root; 2-3 min with its images cached)"
+        )
     if sys.platform != "linux":
         return "a private Docker engine needs Linux"
     if os.geteuid() != 0:
@@ -204,10 +213,11 @@ def test_the_suite_passes_on_the_compose_target_on_a_real_engine(tmp_path):
         text=True,
         timeout=ENGINE_RUN_SECONDS,
         cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if not k.startswith(("QMTL_E2E_", "DOCKER_"))},
+        env={k: v for k, v in os.environ.items() if not k.startswith(("QMTL_E2E_", "DOCKER_")) or k == "QMTL_E2E_DOCKER_ROOT"},
     )
     output = done.stdout + done.stderr
     tail = "\n".join(output.splitlines()[-40:])
+    print("\n".join(line for line in done.stderr.splitlines() if line.startswith("docker-engine:")))
     summary = re.findall(r"^(\d+) passed, (\d+) failed, (\d+) skipped$", done.stdout, flags=re.M)
     assert done.returncode == 0 and summary, f"the compose target on a real engine failed:\n{tail}"
     passed, failed, _ = map(int, summary[-1])
