@@ -1,10 +1,14 @@
 """The compose target: the stack of a compose file, run through the Docker SDK.
 
 By default that is `docker-compose.e2e.yml`: the reference stack built from
-the project's Dockerfile, with the official Redis and Postgres images. Each
-run gets its own network and containers, labelled with the run's id, and
-removes exactly those at the end. Host ports come from the QMTL_E2E_*_PORT
-variables of the file; unless they are set, each run picks free ones.
+the project's Dockerfile, with Redis and Postgres, every service on the
+host's network. Each run gets its own containers (and a network of its own
+when a service is not on the host's network), labelled with the run's id, and
+removes exactly those at the end. A service counts as ready once the engine
+reports its healthcheck `healthy` (what `depends_on: condition:
+service_healthy` waits for) and it answers over its port. Ports come from the
+QMTL_E2E_*_PORT variables of the file; unless they are set, each run picks
+free ones.
 """
 from __future__ import annotations
 
