@@ -346,18 +346,87 @@ def test_the_compose_file_is_valid_yaml_naming_the_five_services():
     assert set(data["services"]) == FIVE_SERVICES
 
 
-def test_the_compose_target_reads_each_roles_published_port_from_the_file():
+def test_the_compose_target_reads_each_roles_port_from_the_file():
     ports = {name: str(20000 + i) for i, name in enumerate(PORT_VARIABLES.values())}
     compose = load_compose_file(COMPOSE_FILE, ports)
     for role, variable in PORT_VARIABLES.items():
+        service = compose.services[role]
+        assert service.host_network, f"{role} should run on the host's network (engines without a bridge network)"
         mapping = compose.role_port(role)
-        assert mapping is not None, f"{role} publishes no port"
-        assert mapping.host_port == int(ports[variable]), f"{role}: {mapping}"
-        assert mapping.host_ip == "127.0.0.1", f"{role} is published beyond loopback: {mapping}"
-        if role != "gateway":
-            assert mapping.container_port == ROLE_PORTS[role]
+        assert mapping is not None, f"{role} names no port"
+        assert mapping.container_port == int(ports[variable]), f"{role}: {mapping}"
+        assert any(ports[variable] in word for word in service.command or service.healthcheck.test), f"{role} does not listen on its port"
+    for role in ("dagmanager", "worldservice", "gateway"):
+        assert "--host=127.0.0.1" in compose.services[role].command, f"{role} listens beyond loopback"
+    assert "127.0.0.1" in compose.services["redis"].command and "listen_addresses=127.0.0.1" in compose.services["postgres"].command
     defaults = load_compose_file(COMPOSE_FILE, {})
-    assert {role: defaults.role_port(role).host_port for role in ROLE_PORTS} == ROLE_PORTS
+    assert {role: defaults.role_port(role).container_port for role in ROLE_PORTS} == ROLE_PORTS
+    assert not defaults.needs_network()
+
+
+def test_each_compose_service_has_a_healthcheck_and_waits_for_the_healthy_ones_it_needs():
+    compose = load_compose_file(COMPOSE_FILE, {"QMTL_E2E_GATEWAY_PORT": "20001", "QMTL_E2E_REDIS_PORT": "20002"})
+    for name, service in compose.services.items():
+        check = service.healthcheck
+        assert check is not None and check.test[0] == "CMD", f"{name} has no healthcheck"
+        assert 0 < check.interval <= 2 and check.retries * check.interval >= 30, f"{name}: {check}"
+    assert "20001" in compose.services["gateway"].healthcheck.test[-1]
+    assert "20002" in compose.services["redis"].healthcheck.test
+    raw = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    assert raw["gateway"]["depends_on"] == {n: {"condition": "service_healthy"} for n in ("redis", "postgres", "dagmanager", "worldservice")}
+    assert raw["dagmanager"]["depends_on"] == {"redis": {"condition": "service_healthy"}}
+
+
+def test_the_compose_file_builds_the_reference_image_on_a_chosen_base_with_the_hosts_network():
+    spec = load_compose_file(COMPOSE_FILE, {"QMTL_E2E_BASE_IMAGE": "local-debian:1"}).services["gateway"]
+    assert spec.build.args == {"BASE_IMAGE": "local-debian:1"} and spec.build.network == "host"
+    assert load_compose_file(COMPOSE_FILE, {}).services["gateway"].build.args == {"BASE_IMAGE": "python:3.11-slim"}
+    stores = load_compose_file(COMPOSE_FILE, {"QMTL_E2E_REDIS_IMAGE": "r:1", "QMTL_E2E_POSTGRES_IMAGE": "p:1"}).services
+    assert (stores["redis"].image, stores["postgres"].image) == ("r:1", "p:1")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1s", 1.0), ("500ms", 0.5), ("1m30s", 90.0), ("2h", 7200.0), ("1.5s", 1.5), (3, 3.0),
+    ],
+)
+def test_compose_healthcheck_durations_read_as_compose_writes_them(text, expected, tmp_path):
+    compose = parse_compose(
+        yaml.safe_dump({"services": {"a": {"image": "x", "healthcheck": {"test": ["CMD", "true"], "interval": text}}}}),
+        tmp_path / "c.yml",
+        {},
+    )
+    assert compose.services["a"].healthcheck.interval == expected
+
+
+def test_compose_healthcheck_forms_and_profiles(tmp_path):
+    text = """
+services:
+  shell: {image: x, healthcheck: {test: "pg_isready || exit 1", retries: 5}}
+  disabled: {image: x, healthcheck: {test: [CMD, "true"], disable: true}}
+  none: {image: x, healthcheck: {test: [NONE]}}
+  always: {image: x}
+  extra: {image: x, profiles: [debug]}
+"""
+    compose = parse_compose(text, tmp_path / "c.yml", {})
+    assert compose.services["shell"].healthcheck.test == ("CMD-SHELL", "pg_isready || exit 1")
+    assert compose.services["shell"].healthcheck.retries == 5 and compose.services["shell"].healthcheck.interval == 30.0
+    assert compose.services["disabled"].healthcheck is None and compose.services["none"].healthcheck is None
+    assert set(compose.services) == {"shell", "disabled", "none", "always"}, "a service with profiles runs only when one is on"
+    assert "extra" in parse_compose(text, tmp_path / "c.yml", {"COMPOSE_PROFILES": "other, debug"}).services
+    assert "extra" not in parse_compose(text, tmp_path / "c.yml", {"COMPOSE_PROFILES": "debugger"}).services
+
+
+def test_the_port_variables_of_a_compose_file_all_get_free_ports(tmp_path):
+    from qmtl_acceptance.stack.compose import compose_variables
+    from qmtl_acceptance.stack.compose_file import port_variables
+
+    names = port_variables("a: ${QMTL_E2E_KAFKA_PORT:-1} $QMTL_E2E_EXTRA_PORT ${QMTL_E2E_KAFKA_PORT} ${QMTL_E2E_TOKEN_TTL_SECONDS}")
+    assert names == ["QMTL_E2E_KAFKA_PORT", "QMTL_E2E_EXTRA_PORT"]
+    chosen = compose_variables(_config(tmp_path, target="compose"), {"QMTL_E2E_EXTRA_PORT": "7000"}, names)
+    assert chosen["QMTL_E2E_EXTRA_PORT"] == "7000"
+    assert 1024 <= int(chosen["QMTL_E2E_KAFKA_PORT"]) < 65536
 
 
 def test_the_compose_file_starts_each_service_after_what_it_needs():
@@ -385,7 +454,7 @@ def test_the_compose_file_runs_reference_services_with_options_they_accept(servi
 
 def test_the_dockerfile_copies_what_exists_and_the_image_context_admits_it():
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert dockerfile.startswith("#") and "ARG BASE_IMAGE=python:3.11-slim\nFROM ${BASE_IMAGE}" in dockerfile
     copied = [word for line in dockerfile.splitlines() if line.startswith("COPY") for word in line.split()[1:-1]]
     assert copied, "the Dockerfile copies nothing"
     ignore = (ROOT / ".dockerignore").read_text().splitlines()
@@ -411,7 +480,13 @@ def test_compose_interpolation_follows_compose_rules():
         ("services:\n  a:\n    image: x\n    ports: ['web']\n", "is not a port mapping"),
         ("services:\n  a:\n    image: x\n    volumes: ['data:/var/lib']\n", "named volume 'data' is not supported"),
         ("services:\n  a:\n    command: run\n", "needs an image or a build"),
-        ("services:\n  a:\n    image: x\n    network_mode: host\n", "only service:<name>"),
+        ("services:\n  a:\n    image: x\n    network_mode: bridge\n", "only host or service:<name>"),
+        ("services:\n  a:\n    image: x\n    healthcheck: {test: [true]}\n", "healthcheck.test must be a string or a list starting with CMD"),
+        ("services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, x], interval: soon}\n", "'soon' is not a duration"),
+        ("services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, x], interval: 1sec}\n", "'1sec' is not a duration"),
+        ("services:\n  a:\n    image: x\n    healthcheck: {test: [CMD, x], retries: many}\n", "retries must be a whole number"),
+        ("services:\n  a:\n    image: x\n    profiles: debug\n", "profiles must be a list of names"),
+        ("services:\n  a:\n    image: x\n    network_mode: host\n    expose: [web]\n", "'web' is not a port number"),
     ],
 )
 def test_a_broken_compose_file_is_named_in_one_line(text, message, tmp_path):
@@ -460,6 +535,8 @@ class _FakeContainer:
         self.id = f"c{len(engine.runs)}"
         self.status = "running"
         self.removed = False
+        health = "unhealthy" if options["labels"]["qmtl-e2e.service"] in engine.unhealthy else "healthy"
+        self.attrs = {"State": {"Health": {"Status": health, "Log": [{"ExitCode": 1, "Output": "refused"}]}}} if options.get("healthcheck") else {"State": {}}
         self.ports = {}
         for key, binding in (options.get("ports") or {}).items():
             host_port = binding[1] if isinstance(binding, tuple) else binding
@@ -496,7 +573,8 @@ class _FakeContainer:
 class _FakeEngine:
     """Just enough of docker.DockerClient for the compose target; it records what was asked."""
 
-    def __init__(self, exits=()):
+    def __init__(self, exits=(), unhealthy=()):
+        self.unhealthy = set(unhealthy)
         self.runs: list[_FakeContainer] = []
         self.builds: list[dict] = []
         self.networks_created: list[str] = []
@@ -542,8 +620,8 @@ class _FakeEngine:
 
 @pytest.fixture
 def fake_engine(monkeypatch):
-    def install(exits=()):
-        engine = _FakeEngine(exits)
+    def install(exits=(), unhealthy=()):
+        engine = _FakeEngine(exits, unhealthy)
         monkeypatch.setattr(compose_module, "connect", lambda: engine)
         # Readiness is probed over the wire; against a stand-in, every service is ready at once.
         monkeypatch.setattr(ComposeStack, "_probe_for", lambda self, name: (lambda: True))
@@ -562,23 +640,68 @@ def test_the_compose_target_starts_the_file_in_order_and_removes_exactly_what_it
     assert names == load_compose_file(COMPOSE_FILE, {}).start_order()
     assert len(engine.builds) == 1, "the one reference image should be built once for three services"
     assert engine.builds[0]["tag"] == "qmtl-acceptance-reference:local"
+    assert engine.builds[0]["network_mode"] == "host" and set(engine.builds[0]["buildargs"]) == {"BASE_IMAGE"}
+    assert engine.networks_created == [], "on the host's network the run needs no network of its own"
+    assert {c.options["network_mode"] for c in engine.runs} == {"host"}
+    assert all("ports" not in c.options and "network" not in c.options for c in engine.runs)
     gateway = engine.runs[names.index("gateway")]
-    assert gateway.options["network"] == engine.networks_created[0]
-    assert gateway.options["networking_config"][engine.networks_created[0]] == {"Aliases": ["gateway"]}
+    assert gateway.options["healthcheck"]["test"][:2] == ["CMD", "python"]
+    assert gateway.options["healthcheck"]["interval"] == 1_000_000_000 and gateway.options["healthcheck"]["retries"] == 60
     assert "--token-ttl=45" in gateway.options["command"]
     assert {c.options["labels"]["qmtl-e2e.run"] for c in engine.runs} == {stack.run_id}
-    published = {name: int(next(iter(c.ports.values()))[0]["HostPort"]) for name, c in zip(names, engine.runs)}
-    assert endpoints.gateway_url == f"http://127.0.0.1:{published['gateway']}"
-    assert endpoints.dagmanager_address == f"127.0.0.1:{published['dagmanager']}"
-    assert endpoints.redis_url == f"redis://127.0.0.1:{published['redis']}/0"
-    assert endpoints.postgres_dsn == f"postgresql://postgres@127.0.0.1:{published['postgres']}/qmtl"
+    listening = {
+        name: int(word.rsplit("=", 1)[1]) for name, c in zip(names, engine.runs) for word in c.options["command"] if word.startswith(("--port=", "--grpc-port="))
+    }
+    redis_port = int(engine.runs[names.index("redis")].options["command"][4])
+    postgres_port = int(engine.runs[names.index("postgres")].options["command"][2])
+    assert endpoints.gateway_url == f"http://127.0.0.1:{listening['gateway']}"
+    assert endpoints.worldservice_url == f"http://127.0.0.1:{listening['worldservice']}"
+    assert endpoints.dagmanager_address == f"127.0.0.1:{listening['dagmanager']}"
+    assert endpoints.redis_url == f"redis://127.0.0.1:{redis_port}/0"
+    assert endpoints.postgres_dsn == f"postgresql://postgres@127.0.0.1:{postgres_port}/qmtl"
+    assert len({*listening.values(), redis_port, postgres_port}) == 5, "each service needs a port of its own"
+    assert f"--redis-url=redis://127.0.0.1:{redis_port}/0" in gateway.options["command"]
     assert stack.token_signing_keys() == {"reference-1": b"-----BEGIN PRIVATE KEY-----\n"}
     stack.restart("gateway")
     assert engine.restarts == ["gateway"]
     stack.stop()
     assert all(c.removed for c in engine.runs)
-    assert engine.networks_removed == engine.networks_created and engine.closed
+    assert engine.closed
     assert (tmp_path / "reports" / "logs" / "gateway.log").read_text() == f"log of {stack.run_id}-gateway\n"
+
+
+def test_a_compose_file_on_its_own_network_gets_one_per_run_with_service_aliases(tmp_path, fake_engine):
+    engine = fake_engine()
+    bridged = tmp_path / "bridged.yml"
+    bridged.write_text(
+        "services:\n"
+        "  redis: {image: r, ports: ['127.0.0.1:${QMTL_E2E_REDIS_PORT}:6379']}\n"
+        "  dagmanager: {image: q, ports: ['127.0.0.1:${QMTL_E2E_DAGMANAGER_PORT}:50051', '127.0.0.1:${QMTL_E2E_GATEWAY_PORT}:8000'],"
+        " depends_on: {redis: {condition: service_healthy}}}\n"
+        "  gateway: {image: q, network_mode: 'service:dagmanager', depends_on: [dagmanager]}\n"
+    )
+    stack = ComposeStack(_config(tmp_path, target="compose", compose_file=str(bridged)))
+    endpoints = stack.start()
+    runs = {c.options["labels"]["qmtl-e2e.service"]: c for c in engine.runs}
+    assert engine.networks_created == [stack.run_id]
+    assert runs["redis"].options["networking_config"][stack.run_id] == {"Aliases": ["redis"]}
+    assert runs["gateway"].options["network_mode"] == f"container:{runs['dagmanager'].id}"
+    assert endpoints.gateway_url == f"http://127.0.0.1:{runs['dagmanager'].ports['8000/tcp'][0]['HostPort']}"
+    stack.stop()
+    assert engine.networks_removed == engine.networks_created
+
+
+def test_a_compose_service_that_never_turns_healthy_fails_the_start_naming_its_check(tmp_path, fake_engine, monkeypatch):
+    engine = fake_engine(unhealthy={"redis"})
+    monkeypatch.setattr(compose_module, "SERVICE_READY_SECONDS", 1.0)
+    stack = ComposeStack(_config(tmp_path, target="compose"))
+    with pytest.raises(StackError) as caught:
+        stack.start()
+    message = str(caught.value)
+    assert message.startswith("redis was not ready within 1 s ("), message
+    assert "last observed: healthcheck unhealthy (last check exited 1: refused)" in message, message
+    assert [c.options["labels"]["qmtl-e2e.service"] for c in engine.runs] == ["redis"], "nothing starts before what it needs is healthy"
+    assert all(c.removed for c in engine.runs)
 
 
 def test_a_compose_service_that_exits_fails_the_start_with_its_log_and_cleans_up(tmp_path, fake_engine):
@@ -591,23 +714,23 @@ def test_a_compose_service_that_exits_fails_the_start_with_its_log_and_cleans_up
     assert engine.networks_removed == engine.networks_created
 
 
-def test_the_documented_compose_file_for_qmtl_images_is_one_the_compose_target_can_run(tmp_path):
-    """docs/targets.md shows how to run QMTL's own images; its example must parse as the target reads it."""
-    text = (ROOT / "docs" / "targets.md").read_text()
-    blocks = re.findall(r"```yaml\n(# docker-compose\.qmtl\.yml\n.*?)```", text, flags=re.S)
-    assert len(blocks) == 1, "docs/targets.md should show one docker-compose.qmtl.yml"
+def test_the_compose_file_for_qmtl_images_is_one_the_compose_target_can_run():
+    """docker-compose.qmtl.yml runs QMTL's own images; the compose target must read it as it stands."""
+    qmtl_file = ROOT / "docker-compose.qmtl.yml"
     with pytest.raises(ComposeFileError, match="QMTL_IMAGE is required"):
-        parse_compose(blocks[0], tmp_path / "docker-compose.qmtl.yml", {})
-    compose = parse_compose(blocks[0], tmp_path / "docker-compose.qmtl.yml", {"QMTL_IMAGE": "qmtl:local"})
+        load_compose_file(qmtl_file, {})
+    compose = load_compose_file(qmtl_file, {"QMTL_IMAGE": "qmtl:local"})
     assert set(compose.services) == FIVE_SERVICES
+    assert compose.needs_network()
     assert compose.services["gateway"].network_of == "dagmanager", "QMTL's Gateway must share the DAG Manager's 127.0.0.1"
     assert compose.role_port("gateway").host_port == 8000
     assert compose.services["gateway"].command == ("qmtl", "gw", "--config", "/etc/qmtl/qmtl.yml")
+    assert compose.services["worldservice"].volumes[0].source == ROOT / "qmtl.compose.yml"
     order = compose.start_order()
     assert order.index("dagmanager") < order.index("gateway")
-    qmtl_yml = re.findall(r"```yaml\n# qmtl\.compose\.yml[^\n]*\n(.*?)```", text, flags=re.S)
-    settings = yaml.safe_load(qmtl_yml[0])
-    assert settings["dagmanager"]["grpc_port"] == 50051 and settings["gateway"]["database_backend"] == "postgres"
+    full = load_compose_file(qmtl_file, {"QMTL_IMAGE": "qmtl:local", "COMPOSE_PROFILES": "neo4j,kafka"})
+    assert set(full.services) == FIVE_SERVICES | {"neo4j", "zookeeper", "kafka"}
+    assert full.start_order().index("zookeeper") < full.start_order().index("kafka")
 
 
 def test_compose_ports_are_free_per_run_unless_set_and_reached_where_the_engine_is(tmp_path):

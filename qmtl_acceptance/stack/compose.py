@@ -1,10 +1,14 @@
 """The compose target: the stack of a compose file, run through the Docker SDK.
 
 By default that is `docker-compose.e2e.yml`: the reference stack built from
-the project's Dockerfile, with the official Redis and Postgres images. Each
-run gets its own network and containers, labelled with the run's id, and
-removes exactly those at the end. Host ports come from the QMTL_E2E_*_PORT
-variables of the file; unless they are set, each run picks free ones.
+the project's Dockerfile, with Redis and Postgres, every service on the
+host's network. Each run gets its own containers (and a network of its own
+when a service is not on the host's network), labelled with the run's id, and
+removes exactly those at the end. A service counts as ready once the engine
+reports its healthcheck `healthy` (what `depends_on: condition:
+service_healthy` waits for) and it answers over its port. Ports come from the
+QMTL_E2E_*_PORT variables of the file; unless they are set, each run picks
+free ones.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from ..config import SuiteConfig
 from ..errors import StackError
 from ..eventually import eventually
 from .base import StackEndpoints, StackProvider
-from .compose_file import PORT_VARIABLES, ROLE_PORTS, ComposeFile, load_compose_file
+from .compose_file import PORT_VARIABLES, ROLE_PORTS, ComposeFile, Healthcheck, load_compose_file, port_variables
 from .probes import dagmanager_health, gateway_answers, http_ok
 from .processes import free_port
 from .stores import redis_ready
@@ -59,10 +63,14 @@ def connect() -> Any:
     return client
 
 
-def compose_variables(config: SuiteConfig, environ: dict[str, str]) -> dict[str, str]:
-    """What the compose file's ${...} see: the environment, plus this run's ports and token lifetime."""
+def compose_variables(config: SuiteConfig, environ: dict[str, str], file_ports: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+    """What the compose file's ${...} see: the environment, plus this run's ports and token lifetime.
+
+    Every QMTL_E2E_*_PORT the file names gets a free port unless it is set: on
+    the host's network even a service's internal ports are host ports.
+    """
     variables = dict(environ)
-    for name in PORT_VARIABLES.values():
+    for name in dict.fromkeys((*PORT_VARIABLES.values(), *file_ports)):
         variables.setdefault(name, str(free_port()))
     variables["QMTL_E2E_TOKEN_TTL_SECONDS"] = str(config.token_ttl_seconds)
     return variables
@@ -95,7 +103,11 @@ class ComposeStack(StackProvider):
     def start(self) -> StackEndpoints:
         started = time.monotonic()
         self.client = connect()
-        variables = compose_variables(self.config, dict(os.environ))
+        try:
+            file_ports = port_variables(self.config.compose_file.read_text())
+        except OSError:
+            file_ports = []  # load_compose_file names the unreadable file
+        variables = compose_variables(self.config, dict(os.environ), file_ports)
         self.compose = load_compose_file(self.config.compose_file, variables)
         if "gateway" not in self.compose.services:
             raise StackError(f"{self.config.compose_file} has no service named gateway, which the suite talks to")
@@ -103,7 +115,8 @@ class ComposeStack(StackProvider):
         atexit.register(self.stop)
         try:
             self._build_images()
-            self.network = self.client.networks.create(self.run_id, driver="bridge", labels={RUN_LABEL: self.run_id})
+            if self.compose.needs_network():
+                self.network = self.client.networks.create(self.run_id, driver="bridge", labels={RUN_LABEL: self.run_id})
             for name in self.compose.start_order():
                 self._run(name)
                 self._wait_ready(name)
@@ -126,8 +139,13 @@ class ComposeStack(StackProvider):
             if key in built:
                 continue
             started = time.monotonic()
+            options: dict[str, Any] = {"buildargs": dict(service.build.args)} if service.build.args else {}
+            if service.build.network:
+                options["network_mode"] = service.build.network
             try:
-                self.client.images.build(path=str(service.build.context), dockerfile=service.build.dockerfile, tag=service.image, rm=True)
+                self.client.images.build(
+                    path=str(service.build.context), dockerfile=service.build.dockerfile, tag=service.image, rm=True, forcerm=True, **options
+                )
             except BuildError as exc:
                 raise StackError(f"building {service.image} for {service.name} failed: {' '.join(str(exc).split())}") from None
             self.timings[f"build {service.image}"] = time.monotonic() - started
@@ -152,7 +170,11 @@ class ComposeStack(StackProvider):
             options["user"] = service.user
         if service.volumes:
             options["volumes"] = {str(m.source): {"bind": m.target, "mode": m.mode} for m in service.volumes}
-        if service.network_of:
+        if service.healthcheck is not None:
+            options["healthcheck"] = _engine_healthcheck(service.healthcheck)
+        if service.host_network:
+            options["network_mode"] = "host"
+        elif service.network_of:
             # Sharing a namespace is how QMTL's Gateway reaches a DAG Manager it
             # always dials on 127.0.0.1:50051.
             options["network_mode"] = f"container:{self.containers[service.network_of].id}"
@@ -167,6 +189,8 @@ class ComposeStack(StackProvider):
     # -- readiness ---------------------------------------------------------
     def _host_port(self, name: str, container_port: int) -> int:
         assert self.compose is not None
+        if self.compose.services[self.compose.network_owner(name)].host_network:
+            return container_port
         owner = self.containers[self.compose.network_owner(name)]
         owner.reload()
         bindings = (owner.ports or {}).get(f"{container_port}/tcp") or []
@@ -198,10 +222,18 @@ class ComposeStack(StackProvider):
         container = self.containers[name]
         probe = self._probe_for(name)
 
+        checked = self.compose is not None and self.compose.services[name].healthcheck is not None
+
         def ready() -> bool:
             container.reload()
             if container.status in ("exited", "dead"):
                 raise StackError(f"{name} exited before it was ready; last log lines:\n{self._log_tail(name)}")
+            if checked:
+                # The file's own healthcheck, run by the engine: what
+                # `depends_on: condition: service_healthy` waits for.
+                health = (container.attrs.get("State") or {}).get("Health") or {}
+                if health.get("Status") != "healthy":
+                    raise AssertionError(f"healthcheck {health.get('Status', 'not reported')}{_last_probe(health)}")
             if probe is None:
                 return True
             try:
@@ -331,6 +363,26 @@ class ComposeStack(StackProvider):
             except Exception:
                 pass
         self.client.close()
+
+
+def _engine_healthcheck(check: Healthcheck) -> dict[str, Any]:
+    nanoseconds = 1_000_000_000
+    return {
+        "test": list(check.test),
+        "interval": int(check.interval * nanoseconds),
+        "timeout": int(check.timeout * nanoseconds),
+        "retries": check.retries,
+        "start_period": int(check.start_period * nanoseconds),
+    }
+
+
+def _last_probe(health: dict[str, Any]) -> str:
+    log = health.get("Log") or []
+    if not log:
+        return ""
+    last = log[-1]
+    output = " ".join(str(last.get("Output") or "").split())[:200]
+    return f" (last check exited {last.get('ExitCode')}: {output})" if output else f" (last check exited {last.get('ExitCode')})"
 
 
 def _postgres_ready(dsn: str) -> bool:

@@ -1,12 +1,14 @@
 """Reading a compose file: the part of the Compose format the compose target acts on.
 
 The compose target drives Docker through its SDK, which knows nothing of
-Compose, so the file is read here: per service `image`, `build`, `command`,
-`entrypoint`, `environment`, `ports`, `depends_on`, `network_mode`
-(`service:<name>`), bind-mount `volumes`, `working_dir` and `user`, with
-`${NAME}` / `${NAME:-default}` interpolation as Compose does it. Other keys
-(healthcheck, restart, labels, …) are accepted and ignored, so the same file
-also works with `docker compose`.
+Compose, so the file is read here: per service `image`, `build` (`context`,
+`dockerfile`, `args`, `network`), `command`, `entrypoint`, `environment`,
+`ports`, `expose`, `depends_on` (a list, or a mapping with `condition`),
+`network_mode` (`host` or `service:<name>`), `healthcheck`, `profiles`,
+bind-mount `volumes`, `working_dir` and `user`, with `${NAME}` /
+`${NAME:-default}` interpolation as Compose does it. Other keys (restart,
+labels, …) are accepted and ignored, so the same file also works with
+`docker compose`.
 """
 from __future__ import annotations
 
@@ -48,6 +50,19 @@ class PortMapping:
 class Build:
     context: Path
     dockerfile: str = "Dockerfile"
+    args: Mapping[str, str] = field(default_factory=dict)
+    network: str = ""
+
+
+@dataclass(frozen=True)
+class Healthcheck:
+    """Compose's healthcheck, durations in seconds; the engine runs `test` inside the container."""
+
+    test: tuple[str, ...]
+    interval: float = 30.0
+    timeout: float = 30.0
+    retries: int = 3
+    start_period: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,11 @@ class ComposeService:
     depends_on: tuple[str, ...] = ()
     # Another service whose network namespace this one joins ("service:<name>").
     network_of: str = ""
+    # network_mode: host: no network of the run's own; `ports` and `expose`
+    # then say which host ports the service listens on itself.
+    host_network: bool = False
+    healthcheck: Healthcheck | None = None
+    profiles: tuple[str, ...] = ()
     volumes: tuple[BindMount, ...] = ()
     working_dir: str = ""
     user: str = ""
@@ -122,6 +142,10 @@ class ComposeFile:
         if found is None and not self.services[role].network_of and len(self.services[role].ports) == 1:
             found = self.services[role].ports[0]
         return found
+
+    def needs_network(self) -> bool:
+        """Whether any service runs on a network of the run's own (not the host's, not another service's)."""
+        return any(not s.host_network and not s.network_of for s in self.services.values())
 
 
 def interpolate(text: str, variables: Mapping[str, str], where: str = "") -> str:
@@ -184,6 +208,57 @@ def _port(value: Any, where: str) -> PortMapping:
         raise ComposeFileError(f"{where}: {value!r} is not a port mapping such as \"127.0.0.1:8000:8000\"") from None
 
 
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(us|ms|s|m|h)")
+_DURATION_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _duration(value: Any, where: str) -> float:
+    """Compose durations: 1s, 500ms, 1m30s (or a plain number of seconds)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    parts = _DURATION_PART.findall(text)
+    if not text or "".join(n + u for n, u in parts) != text:
+        raise ComposeFileError(f"{where}: {value!r} is not a duration such as 1s, 500ms or 1m30s")
+    return sum(float(n) * _DURATION_UNITS[u] for n, u in parts)
+
+
+def _healthcheck(value: Any, where: str) -> Healthcheck | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ComposeFileError(f"{where} must be a mapping")
+    if value.get("disable"):
+        return None
+    test = value.get("test")
+    if isinstance(test, str):
+        words: tuple[str, ...] = ("CMD-SHELL", test)
+    elif isinstance(test, list) and test and str(test[0]) in ("CMD", "CMD-SHELL", "NONE"):
+        words = tuple(str(item) for item in test)
+    else:
+        raise ComposeFileError(f"{where}.test must be a string or a list starting with CMD, CMD-SHELL or NONE")
+    if words[0] == "NONE":
+        return None
+    try:
+        retries = int(value.get("retries", 3))
+    except (TypeError, ValueError):
+        raise ComposeFileError(f"{where}.retries must be a whole number") from None
+    return Healthcheck(
+        test=words,
+        interval=_duration(value.get("interval", "30s"), f"{where}.interval"),
+        timeout=_duration(value.get("timeout", "30s"), f"{where}.timeout"),
+        retries=retries,
+        start_period=_duration(value.get("start_period", "0s"), f"{where}.start_period"),
+    )
+
+
+def _expose(value: Any, where: str) -> PortMapping:
+    try:
+        return PortMapping(int(str(value).split("/", 1)[0]))
+    except ValueError:
+        raise ComposeFileError(f"{where}: {value!r} is not a port number") from None
+
+
 def _environment(value: Any, where: str) -> dict[str, str]:
     if value is None:
         return {}
@@ -222,7 +297,12 @@ def _service(name: str, raw: Any, base: Path, where: str) -> ComposeService:
         if isinstance(spec, str):
             build = Build((base / spec).resolve())
         elif isinstance(spec, dict):
-            build = Build((base / str(spec.get("context", "."))).resolve(), str(spec.get("dockerfile", "Dockerfile")))
+            build = Build(
+                (base / str(spec.get("context", "."))).resolve(),
+                str(spec.get("dockerfile", "Dockerfile")),
+                _environment(spec.get("args"), f"{where}.build.args"),
+                str(spec.get("network") or ""),
+            )
         else:
             raise ComposeFileError(f"{where}.build must be a path or a mapping")
     image = str(raw.get("image") or "")
@@ -232,13 +312,22 @@ def _service(name: str, raw: Any, base: Path, where: str) -> ComposeService:
         image = f"qmtl-e2e-{name}:local"
     network_mode = str(raw.get("network_mode") or "")
     network_of = ""
-    if network_mode:
+    host_network = network_mode == "host"
+    if network_mode and not host_network:
         if not network_mode.startswith("service:"):
-            raise ComposeFileError(f"{where}.network_mode {network_mode!r} is not supported; only service:<name>")
+            raise ComposeFileError(f"{where}.network_mode {network_mode!r} is not supported; only host or service:<name>")
         network_of = network_mode.split(":", 1)[1]
     depends = raw.get("depends_on") or ()
     if isinstance(depends, dict):
         depends = list(depends)
+    ports = tuple(_port(p, f"{where}.ports[{i}]") for i, p in enumerate(raw.get("ports") or ()))
+    if host_network:
+        # On the host's network a service listens where it says; nothing is published.
+        ports = tuple(PortMapping(p.container_port) for p in ports)
+        ports += tuple(_expose(p, f"{where}.expose[{i}]") for i, p in enumerate(raw.get("expose") or ()))
+    profiles = raw.get("profiles") or ()
+    if not isinstance(profiles, (list, tuple)):
+        raise ComposeFileError(f"{where}.profiles must be a list of names")
     return ComposeService(
         name=name,
         image=image,
@@ -246,13 +335,26 @@ def _service(name: str, raw: Any, base: Path, where: str) -> ComposeService:
         command=_words(raw.get("command"), f"{where}.command"),
         entrypoint=_words(raw.get("entrypoint"), f"{where}.entrypoint"),
         environment=_environment(raw.get("environment"), f"{where}.environment"),
-        ports=tuple(_port(p, f"{where}.ports[{i}]") for i, p in enumerate(raw.get("ports") or ())),
+        ports=ports,
         depends_on=tuple(str(d) for d in depends),
         network_of=network_of,
+        host_network=host_network,
+        healthcheck=_healthcheck(raw.get("healthcheck"), f"{where}.healthcheck"),
+        profiles=tuple(str(p) for p in profiles),
         volumes=tuple(_volume(v, base, f"{where}.volumes[{i}]") for i, v in enumerate(raw.get("volumes") or ())),
         working_dir=str(raw.get("working_dir") or ""),
         user=str(raw.get("user") or ""),
     )
+
+
+def active_profiles(variables: Mapping[str, str]) -> set[str]:
+    """The profiles switched on, as Compose reads them: COMPOSE_PROFILES, comma-separated."""
+    return {p.strip() for p in variables.get("COMPOSE_PROFILES", "").split(",") if p.strip()}
+
+
+def port_variables(text: str) -> list[str]:
+    """The QMTL_E2E_*_PORT variables a compose file refers to, in order of first use."""
+    return list(dict.fromkeys(re.findall(r"\$\{?(QMTL_E2E_[A-Z0-9_]*PORT)\b", text)))
 
 
 def parse_compose(text: str, path: Path, variables: Mapping[str, str]) -> ComposeFile:
@@ -268,7 +370,16 @@ def parse_compose(text: str, path: Path, variables: Mapping[str, str]) -> Compos
         raise ComposeFileError(f"{path} is not valid YAML{at}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("services"), dict) or not data["services"]:
         raise ComposeFileError(f"{path} has no services")
-    raw_services = _interpolated(data["services"], variables, "services")
+    switched_on = active_profiles(variables)
+    raw_services = {}
+    for name, raw in data["services"].items():
+        profiles = raw.get("profiles") if isinstance(raw, dict) else None
+        if profiles is not None and not isinstance(profiles, list):
+            raise ComposeFileError(f"{path.name}: services.{name}.profiles must be a list of names")
+        # Like Compose: a service with profiles runs only when one of them is switched on.
+        if not profiles or switched_on & {str(p) for p in profiles}:
+            raw_services[name] = raw
+    raw_services = _interpolated(raw_services, variables, "services")
     services = {str(n): _service(str(n), raw, path.parent, f"{path.name}: services.{n}") for n, raw in raw_services.items()}
     for service in services.values():
         for needed in (*service.depends_on, *((service.network_of,) if service.network_of else ())):
