@@ -167,9 +167,11 @@ def fuzz_openapi(
                     found = _finding(recorder, case_id, check)
                     findings.setdefault((found.operation, found.check, found.title, found.status), found)
         elif isinstance(event, events.NonFatalError):
+            # A connection reset or a timeout: the service did not answer at all.
             found = FuzzFinding(
-                operation=event.label, check="error", title=type(event.value).__name__,
-                message=redact(str(event.value))[:2000], status=None, curl=redact(event.code_sample or ""),
+                operation=event.label, check="error", title=str(event.info.title),
+                message=redact(str(event.info.message or event.value))[:2000], status=None,
+                curl=redact(event.info.code_sample or ""),
             )
             findings.setdefault((found.operation, found.check, found.title, None), found)
         elif isinstance(event, events.FatalError):

@@ -1,6 +1,7 @@
 """The fuzz runner: it reports a broken service with a reproducer, and finds nothing wrong with the reference stack."""
 from __future__ import annotations
 
+import asyncio
 import socket
 import tempfile
 import threading
@@ -23,7 +24,7 @@ class Item(BaseModel):
     name: str
 
 
-def _broken_app() -> FastAPI:
+def _broken_app(*, with_slow: bool) -> FastAPI:
     app = FastAPI()
 
     @app.get("/divide")
@@ -34,6 +35,12 @@ def _broken_app() -> FastAPI:
     def items(item: Item):
         return JSONResponse({"name": 5})  # off its own response schema
 
+    if with_slow:
+        @app.get("/slow")
+        async def slow() -> dict:
+            await asyncio.sleep(3)  # longer than the runner's request timeout: no answer in time
+            return {}
+
     return app
 
 
@@ -43,10 +50,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture()
-def broken_service():
+@pytest.fixture(params=[False], ids=["quick"])
+def broken_service(request):
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(_broken_app(), host="127.0.0.1", port=port, log_level="critical"))
+    app = _broken_app(with_slow=request.param)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -59,9 +67,11 @@ def broken_service():
         thread.join(timeout=10)
 
 
+@pytest.mark.parametrize("broken_service", [True], ids=["with-slow"], indirect=True)
 def test_findings_name_the_operation_and_carry_a_redacted_curl(broken_service):
     report = fuzz_openapi(
-        broken_service, FuzzSettings(max_examples=30, max_seconds=20), headers={"Authorization": f"Bearer {SECRET_TOKEN}"}
+        broken_service, FuzzSettings(max_examples=10, max_seconds=12, request_timeout=0.5),
+        headers={"Authorization": f"Bearer {SECRET_TOKEN}"},
     )
     by_check = {(f.operation, f.check): f for f in report.findings}
     server_error = by_check[("GET /divide", "not_a_server_error")]
@@ -69,12 +79,15 @@ def test_findings_name_the_operation_and_carry_a_redacted_curl(broken_service):
     assert server_error.curl.startswith("curl ") and "/divide?by=0" in server_error.curl, server_error.curl
     conformance = by_check[("POST /items", "response_schema_conformance")]
     assert conformance.status == 200 and "/items" in conformance.curl
+    unanswered = by_check[("GET /slow", "error")]
+    assert unanswered.status is None and "/slow" in unanswered.curl, unanswered
     assert SECRET_TOKEN not in report.describe()
     assert not report.ok and report.cases > 0
 
 
 def test_same_seed_same_findings(broken_service):
-    settings = FuzzSettings(max_examples=10, max_seconds=15, seed=7)
+    # The coverage phase alone: quick, and shrinking in the fuzzing phase would only add time.
+    settings = FuzzSettings(max_examples=10, max_seconds=15, seed=7, phases=("coverage",))
     first = fuzz_openapi(broken_service, settings)
     second = fuzz_openapi(broken_service, settings)
     assert sorted((f.operation, f.check, f.curl) for f in first.findings) == sorted(
