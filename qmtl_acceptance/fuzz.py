@@ -100,7 +100,9 @@ def _config(base_url: str, settings: FuzzSettings, headers: Mapping[str, str] | 
         "workers": settings.workers,
         "request-timeout": settings.request_timeout,
         "base-url": base_url,
-        "generation": {"max-examples": settings.max_examples, "mode": settings.mode, "deterministic": True},
+        # No example database and no cache: a run depends on its settings alone and writes no files.
+        "generation": {"max-examples": settings.max_examples, "mode": settings.mode, "deterministic": True, "database": "none"},
+        "cache": {"enabled": False},
         "checks": checks,
         "phases": phases,
         "suppress-health-check": ["all"],
