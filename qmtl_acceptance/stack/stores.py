@@ -43,8 +43,11 @@ def redis_process(port: int, workdir: Path, log_path: Path) -> ManagedProcess:
         find_redis_server(),
         "--port", str(port),
         "--bind", "127.0.0.1",
+        # Append-only file in the run directory, flushed every second and on
+        # shutdown: a restarted Redis comes back with everything it had.
         "--save", "",
-        "--appendonly", "no",
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
         "--dir", str(workdir),
         "--protected-mode", "no",
     ]

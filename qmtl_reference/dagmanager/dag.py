@@ -11,6 +11,10 @@ from typing import Any, Mapping
 from qmtl_wire.nodeid import tagquery_params
 
 TAG_QUERY_NODE = "TagQueryNode"
+# The widest integer a DiffChunk's BufferInstruction (int64) can carry.
+INT64_LIMIT = 2**63
+# What reading a malformed node raises (a params list where an object belongs, a tag that is a dict, …).
+UNREADABLE = (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError)
 
 
 class DagError(ValueError):
@@ -43,10 +47,20 @@ def _int_field(node: Mapping[str, Any], field: str, index: int) -> int:
         return 0
     if isinstance(raw, bool):
         raise DagError(f"node {index}: {field} must be an integer, got {raw!r}")
+    if isinstance(raw, float) and raw != raw:
+        raise DagError(f"node {index}: {field} must be an integer, got NaN")
     try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise DagError(f"node {index}: {field} must be an integer, got {raw!r}") from None
+        value = int(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise DagError(f"node {index}: {field} must be an integer, got {_short(raw)}") from None
+    if not -INT64_LIMIT <= value < INT64_LIMIT:
+        raise DagError(f"node {index}: {field} {value} is outside the 64-bit integer range")
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _asset(node: Mapping[str, Any]) -> str:
@@ -78,6 +92,13 @@ def parse_dag(dag_json: str) -> list[Node]:
         dag = json.loads(dag_json)
     except json.JSONDecodeError as exc:
         raise DagError(f"dag_json is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise DagError("dag_json is nested too deeply") from None
+    try:
+        json.dumps(dag, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError):
+        # Every name taken from the DAG goes into protobuf strings, which must be valid UTF-8.
+        raise DagError("dag_json holds an unpaired surrogate escape or is nested too deeply") from None
     if not isinstance(dag, dict):
         raise DagError(f"dag_json must be a JSON object with a 'nodes' list, got a JSON {type(dag).__name__}")
     nodes = dag.get("nodes")
@@ -97,21 +118,28 @@ def parse_dag(dag_json: str) -> list[Node]:
         node_type = raw.get("node_type")
         if not isinstance(node_type, str) or not node_type:
             raise DagError(f"node {index} ({node_id}) has no node_type")
-        parsed.append(
-            Node(
-                node_id=node_id,
-                node_type=node_type,
-                interval=_int_field(raw, "interval", index),
-                period=_int_field(raw, "period", index),
-                tags=_tags(raw),
-                code_hash=str(raw.get("code_hash") or ""),
-                schema_hash=str(raw.get("schema_hash") or ""),
-                schema_compat_id=str(raw.get("schema_compat_id") or raw.get("schema_id") or ""),
-                asset=_asset(raw),
-                match_mode=tagquery_params(raw)["match_mode"] if node_type == TAG_QUERY_NODE else "any",
-            )
-        )
+        parsed.append(_node(raw, index, node_id, node_type))
     return parsed
+
+
+def _node(raw: Mapping[str, Any], index: int, node_id: str, node_type: str) -> Node:
+    try:
+        return Node(
+            node_id=node_id,
+            node_type=node_type,
+            interval=_int_field(raw, "interval", index),
+            period=_int_field(raw, "period", index),
+            tags=_tags(raw),
+            code_hash=str(raw.get("code_hash") or ""),
+            schema_hash=str(raw.get("schema_hash") or ""),
+            schema_compat_id=str(raw.get("schema_compat_id") or raw.get("schema_id") or ""),
+            asset=_asset(raw),
+            match_mode=tagquery_params(raw)["match_mode"] if node_type == TAG_QUERY_NODE else "any",
+        )
+    except DagError:
+        raise
+    except UNREADABLE as exc:
+        raise DagError(f"node {index} ({node_id}) cannot be read: {type(exc).__name__}: {_short(str(exc))}") from None
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+import grpc
+import httpx
+import psycopg
+import redis.exceptions
 from fastapi import FastAPI
 
 from .. import faults
+from ..common.http_guard import HttpGuard
+from .submission import MAX_BODY_BYTES
 from . import events, status, strategies, worlds_proxy
 from .worker import start_worker
 from .dagmanager_client import DagManagerClient
 from .settings import GatewaySettings
-from .stores import GatewayStores
+from .stores import ClaimLost, GatewayStores
 from .tokens import TokenAuthority
 
 
@@ -39,4 +45,23 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app = FastAPI(title="QMTL reference Gateway", lifespan=lifespan)
     for module in (status, events, strategies, worlds_proxy):
         app.include_router(module.router)
+    app.add_middleware(HttpGuard, service="gateway", max_body_bytes=MAX_BODY_BYTES, unavailable=unavailable)
     return app
+
+
+DAGMANAGER_DOWN = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+def unavailable(exc: BaseException) -> str | None:
+    """What a dependency failure means for the caller (503 with this detail), or None for a real bug."""
+    if isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+        return "Redis unavailable"
+    if isinstance(exc, psycopg.OperationalError):
+        return "Postgres unavailable"
+    if isinstance(exc, (worlds_proxy.WorldServiceUnavailable, httpx.TransportError)):
+        return "WorldService unavailable"
+    if isinstance(exc, grpc.RpcError) and exc.code() in DAGMANAGER_DOWN:
+        return "DAG Manager unavailable"
+    if isinstance(exc, ClaimLost):
+        return "the submission took too long to record; retry it"
+    return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +12,7 @@ from jwt.algorithms import ECAlgorithm
 from pydantic import BaseModel, Field, ValidationError
 
 from .. import faults
+from ..common.ids import ID_MAX_LENGTH, ID_PATTERN
 from .events_frames import SCHEMAS
 from .events_hub import EventHub
 from .events_session import KNOWN_TOPICS, POLICY_VIOLATION, StreamSession
@@ -36,10 +37,13 @@ async def _lifespan(app: FastAPI):
 router = APIRouter(lifespan=_lifespan)
 
 
+MAX_TOPICS = 16
+
+
 class SubscribeRequest(BaseModel):
-    world_id: str = Field(min_length=1)
-    strategy_id: str = Field(min_length=1)
-    topics: list[str] = Field(default_factory=list)
+    world_id: str = Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)
+    strategy_id: str = Field(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN)
+    topics: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=MAX_TOPICS)
 
 
 class LenientSubscribeRequest(SubscribeRequest):
@@ -47,7 +51,10 @@ class LenientSubscribeRequest(SubscribeRequest):
     strategy_id: str = ""
 
 
-@router.post("/events/subscribe")
+@router.post(
+    "/events/subscribe",
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": SubscribeRequest.model_json_schema()}}}},
+)
 async def subscribe(request: Request, body: Any = Body(default=None)) -> Any:
     model = LenientSubscribeRequest if faults.is_active("subscribe_accepts_missing_ids") else SubscribeRequest
     try:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
+from typing import Annotated
 
 import grpc
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from qmtl_reference.dagmanager.dag import TAG_QUERY_NODE, DagError, Node, parse_dag
@@ -25,10 +27,18 @@ from qmtl_reference.dagmanager.naming import DiffContext, NamingError, queue_nam
 from qmtl_wire import dagmanager_pb2 as pb
 
 from .. import faults
+from ..common.ids import ID_MAX_LENGTH, ID_PATTERN
 from .dagmanager_client import DagManagerClient
-from .submission import Submission, SubmissionRejected, validate
+from .strategy_schema import ERRORS, DryRunAnswer, StrategyAccepted, submission_openapi
+from .submission import Submission, SubmissionRejected, encodable, validate
+
+log = logging.getLogger("qmtl_reference.gateway.strategies")
 
 router = APIRouter()
+
+IdParam = Annotated[str, Path(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+INT64_MAX = 2**63 - 1
+MAX_TAGS_TEXT = 4096
 
 TAG_LOOKUP_SECONDS = 2.0
 MATCH_MODES = ("any", "all")
@@ -39,9 +49,14 @@ CRASHING_CODES = ("E_DAG_JSON_INVALID", "E_DAG_NOT_OBJECT")
 async def _json_body(request: Request):
     raw = await request.body()
     try:
-        return json.loads(raw or b"null")
-    except ValueError:
+        body = json.loads(raw or b"null")
+    except (ValueError, RecursionError):
         raise SubmissionRejected(400, {"code": "E_BODY_INVALID", "message": "the request body is not JSON"}) from None
+    if not encodable(body):
+        raise SubmissionRejected(
+            400, {"code": "E_BODY_INVALID", "message": "the request body holds an unpaired surrogate escape or is nested too deeply"}
+        )
+    return body
 
 
 async def _validated(request: Request) -> Submission:
@@ -107,24 +122,83 @@ async def _queue_map_or_reject(submission: Submission, dagmanager: DagManagerCli
         raise SubmissionRejected(400, {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": str(exc)}]}) from None
 
 
-async def _claim(state, submission: Submission, strategy_id: str) -> str | None:
-    """Dedupe: the first strategy id for this DAG, or None when the DAG is new."""
-    key = submission.dag_hash
-    if faults.is_active("dedupe_ignores_dag_hash"):
-        key = uuid.uuid4().hex
-    elif faults.is_active("dedupe_keyed_by_world"):
-        key = hashlib.sha256((key + "|" + ",".join(sorted(submission.world_ids))).encode()).hexdigest()
-    if faults.is_active("dedupe_in_memory"):
-        if not hasattr(state, "seen_dag_hashes"):
-            state.seen_dag_hashes = {}
-        if key in state.seen_dag_hashes:
-            return state.seen_dag_hashes[key]
-        state.seen_dag_hashes[key] = strategy_id
-        return None
-    return await state.stores.claim_dag_hash(key, strategy_id)
+class _Claim:
+    """The dedupe claim of one submission: held while it is written, released if the write fails."""
+
+    def __init__(self, state, submission: Submission, strategy_id: str) -> None:
+        self.state = state
+        self.strategy_id = strategy_id
+        self.key = submission.dag_hash
+        if faults.is_active("dedupe_ignores_dag_hash"):
+            self.key = uuid.uuid4().hex
+        elif faults.is_active("dedupe_keyed_by_world"):
+            self.key = hashlib.sha256((self.key + "|" + ",".join(sorted(submission.world_ids))).encode()).hexdigest()
+        self.in_memory = faults.is_active("dedupe_in_memory")
+
+    async def take(self) -> str | None:
+        """None when this submission now holds the DAG; otherwise the strategy id that does."""
+        if self.in_memory:
+            seen = _seen(self.state)
+            if self.key in seen:
+                return seen[self.key]
+            seen[self.key] = self.strategy_id
+            return None
+        return await self.state.stores.claim_dag_hash(self.key, self.strategy_id)
+
+    async def release(self) -> None:
+        if self.in_memory:
+            seen = _seen(self.state)
+            if seen.get(self.key) == self.strategy_id:
+                del seen[self.key]
+            return
+        await self.state.stores.release_dag_hash(self.key, self.strategy_id)
+
+    @property
+    def redis_key(self) -> str | None:
+        return None if self.in_memory else self.key
 
 
-@router.post("/strategies")
+def _seen(state) -> dict:
+    if not hasattr(state, "seen_dag_hashes"):
+        state.seen_dag_hashes = {}
+    return state.seen_dag_hashes
+
+
+async def _undo(what: str, step) -> None:
+    # Compensation is best effort: its own failure must not hide why the submission failed.
+    try:
+        await step()
+    except Exception as exc:
+        log.warning("could not undo %s after a failed submission: %s: %s", what, type(exc).__name__, exc)
+
+
+async def _record(state, submission: Submission, strategy_id: str, claim: _Claim) -> None:
+    """Postgres rows, WorldService bindings, then the Redis record and queue entry in one script.
+
+    Until that last script runs, the strategy is invisible (status 404) and
+    the worker never sees it; any failure before it removes what was written,
+    so a retry is accepted as new rather than refused as a duplicate.
+    """
+    bind = not faults.is_active("skip_world_binding")
+    worlds = submission.world_ids[:1] if faults.is_active("bind_first_world_only") else submission.world_ids
+    bound = worlds if bind else []
+    stores = state.stores
+    await stores.record_rows(strategy_id, submission.meta, bound)
+    try:
+        for world_id in bound:
+            await state.worldservice.bind(world_id, [strategy_id])
+        await stores.commit_strategy(
+            claim.redis_key, strategy_id, submission.dag, submission.dag_hash, submission.meta, submission.world_ids
+        )
+    except BaseException:
+        await _undo("the Postgres rows", lambda: stores.delete_rows(strategy_id))
+        raise
+
+
+@router.post(
+    "/strategies", status_code=202, openapi_extra=submission_openapi(),
+    responses={202: {"model": StrategyAccepted}, **ERRORS},
+)
 async def submit(request: Request):
     state = request.app.state
     try:
@@ -133,15 +207,15 @@ async def submit(request: Request):
     except SubmissionRejected as exc:
         return _rejection(exc)
     strategy_id = str(uuid.uuid4())
-    first = await _claim(state, submission, strategy_id)
+    claim = _Claim(state, submission, strategy_id)
+    first = await claim.take()
     if first is not None:
         return JSONResponse({"detail": {"code": "E_DUPLICATE", "strategy_id": first}}, status_code=409)
-    await state.stores.record_strategy(strategy_id, submission.dag, submission.dag_hash, submission.meta, submission.world_ids)
-    if not faults.is_active("skip_world_binding"):
-        worlds = submission.world_ids[:1] if faults.is_active("bind_first_world_only") else submission.world_ids
-        await state.stores.bind_worlds(strategy_id, worlds)
-        for world_id in worlds:
-            await state.worldservice.bind(world_id, [strategy_id])
+    try:
+        await _record(state, submission, strategy_id, claim)
+    except BaseException:
+        await _undo("the dedupe claim", claim.release)
+        raise
     return JSONResponse(
         {
             "strategy_id": strategy_id,
@@ -156,7 +230,9 @@ async def submit(request: Request):
     )
 
 
-@router.post("/strategies/dry-run")
+@router.post(
+    "/strategies/dry-run", openapi_extra=submission_openapi(), responses={200: {"model": DryRunAnswer}, **ERRORS}
+)
 async def dry_run(request: Request):
     try:
         submission = await _validated(request)
@@ -175,7 +251,7 @@ async def dry_run(request: Request):
 
 
 @router.get("/strategies/{strategy_id}/status")
-async def strategy_status(strategy_id: str, request: Request) -> JSONResponse:
+async def strategy_status(strategy_id: IdParam, request: Request) -> JSONResponse:
     record = await request.app.state.stores.strategy(strategy_id)
     if record is None:
         if faults.is_active("unknown_strategy_reported_queued"):
@@ -187,14 +263,18 @@ async def strategy_status(strategy_id: str, request: Request) -> JSONResponse:
 @router.get("/queues/by_tag")
 async def queues_by_tag(
     request: Request,
-    interval: int = Query(...),
-    tags: str = Query(""),
-    match_mode: str = Query("any"),
-    world_id: str | None = Query(None),
+    interval: int = Query(..., ge=-INT64_MAX - 1, le=INT64_MAX),
+    tags: str = Query("", max_length=MAX_TAGS_TEXT),
+    match_mode: str = Query("any", max_length=16),
+    world_id: str | None = Query(None, pattern=ID_PATTERN, max_length=ID_MAX_LENGTH),
 ) -> JSONResponse:
     mode = match_mode.strip().lower() or "any"
     if mode not in MATCH_MODES:
-        return JSONResponse({"detail": f"match_mode must be one of {', '.join(MATCH_MODES)}"}, status_code=422)
+        # The shape FastAPI gives its own 422s, so the answer matches the published schema.
+        message = f"match_mode must be one of {', '.join(MATCH_MODES)}"
+        return JSONResponse(
+            {"detail": [{"loc": ["query", "match_mode"], "msg": message, "type": "value_error"}]}, status_code=422
+        )
     wanted = sorted({t.strip() for t in tags.split(",") if t.strip()})
     try:
         queues = await tag_queues(request.app.state.dagmanager, wanted, interval, mode, world_id)

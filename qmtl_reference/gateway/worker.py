@@ -8,6 +8,11 @@ Redis and Postgres together with a strategy event ``<CAUSE>:<status>``.
 Work is claimed by moving the id from ``strategy_queue`` to
 ``strategy_queue:processing``; on start the worker puts anything left there
 back, so a Gateway that stopped mid-diff resumes it rather than losing it.
+
+Fairness: one turn diffs at most ``WORLDS_PER_TURN`` worlds of a strategy.
+A strategy with more goes back to the tail of the queue with its progress
+(``diff_done``, ``queue_map_partial``) in its hash, so a strategy naming
+many worlds cannot hold back the ones submitted after it.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ import json
 import logging
 
 import grpc
+import psycopg
+from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
 from qmtl_wire import dagmanager_pb2 as pb
 
@@ -34,6 +41,7 @@ DIFF_SECONDS = 15.0
 ACK_SECONDS = 5.0
 ATTEMPTS = 3
 RETRY_PAUSE = 0.5
+WORLDS_PER_TURN = 8
 # Worth another attempt: the DAG Manager (or its store) was briefly away.
 RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
@@ -83,10 +91,14 @@ class StrategyWorker:
 
     async def _run(self) -> None:
         redis = self.stores.redis
-        while await redis.lmove(PROCESSING_LIST, STRATEGY_QUEUE, "RIGHT", "LEFT"):
-            pass
+        restored = False
         while True:
+            strategy_id = None
             try:
+                if not restored:
+                    while await redis.lmove(PROCESSING_LIST, STRATEGY_QUEUE, "RIGHT", "LEFT"):
+                        pass
+                    restored = True
                 strategy_id = await redis.blmove(STRATEGY_QUEUE, PROCESSING_LIST, POLL_SECONDS, "LEFT", "RIGHT")
                 if strategy_id is None:
                     continue
@@ -94,32 +106,63 @@ class StrategyWorker:
                 await redis.lrem(PROCESSING_LIST, 1, strategy_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a store hiccup must not end the worker; the id stays claimed and is retried at start
-                log.exception("strategy worker: a step failed; continuing")
-                await asyncio.sleep(RETRY_PAUSE)
+            except (RedisConnectionError, RedisTimeoutError, psycopg.OperationalError) as exc:
+                log.warning("strategy worker: a store is unavailable (%s: %s); retrying", type(exc).__name__, exc)
+                await self._give_back(strategy_id)
+            except Exception:  # a bug in one strategy's turn must not end the worker
+                log.exception("strategy worker: processing %s failed; it goes back to the queue", strategy_id)
+                await self._give_back(strategy_id)
+
+    async def _give_back(self, strategy_id: str | None) -> None:
+        """After a pause, put a half-processed strategy back in the queue (or leave it for the next start)."""
+        await asyncio.sleep(RETRY_PAUSE)
+        if strategy_id is None:
+            return
+        try:
+            async with self.stores.redis.pipeline(transaction=True) as tx:
+                tx.lrem(PROCESSING_LIST, 1, strategy_id)
+                tx.rpush(STRATEGY_QUEUE, strategy_id)
+                await tx.execute()
+        except Exception as exc:
+            log.warning("strategy worker: %s stays claimed until the next start (%s)", strategy_id, type(exc).__name__)
 
     async def process(self, strategy_id: str) -> None:
         record = await self.stores.strategy(strategy_id)
         if record is None or record.get("state") in TERMINAL:
             return
-        await self._set_status(strategy_id, "processing", "DIFF_STARTED")
-        world_ids = json.loads(record.get("world_ids") or "[]")
+        if record.get("state") != "processing":
+            await self._set_status(strategy_id, "processing", "DIFF_STARTED")
+        world_ids = json.loads(record.get("world_ids") or "[]") or [""]
         domain = str(json.loads(record.get("meta") or "{}").get("execution_domain") or "")
+        done = int(record.get("diff_done") or 0)
+        queue_map = json.loads(record.get("queue_map_partial") or "{}")
+        turn = world_ids[done : done + WORLDS_PER_TURN]
+        key = strategy_key(strategy_id)
         try:
-            queue_map, sentinel = await self._diff_all(strategy_id, record.get("dag", ""), world_ids, domain)
+            part, sentinel = await self._diff_all(strategy_id, record.get("dag", ""), turn, domain)
         except DiffFailed as exc:
-            await self.stores.redis.hset(strategy_key(strategy_id), "error", str(exc))
+            await self.stores.redis.hset(key, "error", str(exc))
             await self._set_status(strategy_id, "failed", "DIFF_FAILED")
             return
-        await self.stores.redis.hset(
-            strategy_key(strategy_id), mapping={"queue_map": json.dumps(queue_map, sort_keys=True), "dm_sentinel_id": sentinel}
-        )
+        queue_map.update(part)
+        done += len(turn)
+        if done < len(world_ids):
+            async with self.stores.redis.pipeline(transaction=True) as tx:
+                tx.hset(key, mapping={"diff_done": done, "queue_map_partial": json.dumps(queue_map, sort_keys=True)})
+                tx.rpush(STRATEGY_QUEUE, strategy_id)
+                tx.lrem(PROCESSING_LIST, 1, strategy_id)
+                await tx.execute()
+            return
+        async with self.stores.redis.pipeline(transaction=True) as tx:
+            tx.hset(key, mapping={"queue_map": json.dumps(queue_map, sort_keys=True), "dm_sentinel_id": sentinel})
+            tx.hdel(key, "diff_done", "queue_map_partial")
+            await tx.execute()
         await self._set_status(strategy_id, "completed", "DIFF_APPLIED")
 
     async def _diff_all(self, strategy_id: str, dag_json: str, world_ids: list[str], domain: str) -> tuple[dict, str]:
         queue_map: dict[str, str] = {}
         sentinel = ""
-        for world_id in world_ids or [""]:
+        for world_id in world_ids:
             for attempt in range(1, ATTEMPTS + 1):
                 try:
                     part, sentinel = await diff_world(self.dagmanager, strategy_id, dag_json, world_id, domain)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from urllib.parse import urlparse
 
+from qmtl_reference.common.http_guard import configure_logging
 from qmtl_reference.common.serve import check_faults, serve_http
 
 from .app import create_app
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis-url", type=_redis_url, required=True,
                         help="state and event broker, e.g. redis://127.0.0.1:6379/0")
     args = parser.parse_args(argv)
+    configure_logging()
     faults = check_faults(SERVICE)
     app = create_app(args.redis_url, publish_activation="skip_activation_publish" not in faults)
     serve_http(SERVICE, app, args.host, args.port)
