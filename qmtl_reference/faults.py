@@ -31,7 +31,7 @@ KNOWN: dict[str, str] = {
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
     # DAG Manager
-    "dagmanager_never_running": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
+    "stopped_dagmanager_health": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
     "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",

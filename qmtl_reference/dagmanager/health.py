@@ -34,7 +34,7 @@ class HealthCheckService(pb_grpc.HealthCheckServicer):
         self._store = store
 
     async def Status(self, request: pb.StatusRequest, context: grpc.aio.ServicerContext) -> pb.StatusReply:
-        if faults.is_active("dagmanager_never_running"):
+        if faults.is_active("stopped_dagmanager_health"):
             return pb.StatusReply(neo4j=NEO4J, state="stopped")
         return pb.StatusReply(neo4j=NEO4J, state="running" if await store_ok(self._store) else "degraded")
 
