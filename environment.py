@@ -1,34 +1,22 @@
 """Behave hooks: one stack per run, one set of ids per scenario, evidence for every failed step."""
 from __future__ import annotations
 
-import signal
 import sys
 import time
 
 from behave.fixture import fixture, use_fixture
-from behave.tag_matcher import ActiveTagMatcher
 
 from qmtl_acceptance import diagnostics
 from qmtl_acceptance.clients.gateway import GatewayClient
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
+from qmtl_acceptance.run import gate
 from qmtl_acceptance.stack import provider_for
 
 SUITE_STARTED = time.monotonic()
 # Module state, not context: behave drops attributes set during a scenario when it ends.
 _first_scenario_reported = False
-
-
-def _stop_on_sigterm(signum, frame):
-    # CI and process managers stop runs with SIGTERM; turn it into the
-    # KeyboardInterrupt path so teardown runs exactly as for Ctrl-C.
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def _refuse(message: str) -> None:
-    print(f"\nqmtl-acceptance: {message}\n", file=sys.__stderr__, flush=True)
-    raise SystemExit(2)
 
 
 @fixture
@@ -43,24 +31,23 @@ def qmtl_stack(context):
 
 
 def before_all(context):
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    gate.begin()
     try:
         context.suite = load_config(context.config.userdata)
     except SuiteError as exc:
-        _refuse(str(exc))
+        gate.refuse(str(exc))
     try:
         use_fixture(qmtl_stack, context)
     except SuiteError as exc:
-        _refuse(str(exc))
+        gate.refuse(str(exc))
+    context.watchdog = gate.watch(context.stack_provider.liveness_checks())
     # Decided from what the started stack offers, not from the target's name.
-    context.active_tags = ActiveTagMatcher(
-        {
-            "target": context.suite.target,
-            "contract": context.suite.contract_version,
-            "stores": "visible" if context.stack.redis_url and context.stack.postgres_dsn else "hidden",
-            "restarts": "available" if context.stack_provider.restartable else "unavailable",
-        }
-    )
+    context.capabilities = {
+        "target": context.suite.target,
+        "contract": context.suite.contract_version,
+        "stores": "visible" if context.stack.redis_url and context.stack.postgres_dsn else "hidden",
+        "restarts": "available" if context.stack_provider.restartable else "unavailable",
+    }
     timings = context.stack_provider.startup_timings()
     if timings:
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
@@ -86,14 +73,13 @@ def _describe_run_for_allure(context) -> None:
 
 
 def before_feature(context, feature):
-    if context.active_tags.should_exclude_with(feature.tags):
-        feature.skip(reason=context.active_tags.exclude_reason)
+    gate.skip_unless_available(feature, "feature", feature.tags, context.capabilities, context.suite.target)
 
 
 def before_scenario(context, scenario):
-    if context.active_tags.should_exclude_with(scenario.effective_tags):
-        scenario.skip(reason=context.active_tags.exclude_reason)
+    if gate.skip_unless_available(scenario, "scenario", scenario.effective_tags, context.capabilities, context.suite.target):
         return
+    gate.scenario_started(scenario)
     global _first_scenario_reported
     if not _first_scenario_reported:
         _first_scenario_reported = True
@@ -141,6 +127,7 @@ def _keep_evidence(context, step) -> None:
 
 
 def after_all(context):
+    gate.end(getattr(context, "watchdog", None))
     gateway = getattr(context, "gateway", None)
     if gateway is not None:
         gateway.close()

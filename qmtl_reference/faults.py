@@ -90,3 +90,9 @@ def is_active(name: str) -> bool:
     if name not in KNOWN:
         raise UnknownFault(f"fault {name!r} is not registered in qmtl_reference.faults.KNOWN")
     return name in active_faults()
+
+
+if __name__ == "__main__":
+    # `python -m qmtl_reference.faults`: the registry, one "name<TAB>what it breaks" per line.
+    for fault_name, what in sorted(KNOWN.items()):
+        print(f"{fault_name}\t{what}")
