@@ -74,7 +74,7 @@ def _print_unless_false_abort(*values, **kwargs):
     # behave says "ABORTED: By user." whenever a run is aborted, also when the
     # stack refused to start or a service died; the closing line says what happened.
     stop = outcome.ledger().stop
-    if stop is not None and stop.kind != "interrupted" and " ".join(map(str, values)).strip() == "ABORTED: By user.":
+    if stop is not None and stop.kind != "interrupted" and " ".join(map(str, values)).strip().startswith("ABORTED:"):
         return
     builtins.print(*values, **kwargs)
 
@@ -120,8 +120,7 @@ def run(args: list[str]) -> int:
         config = load_config(selection.userdata(configuration))
         chosen = selection.select(args, configuration)
     except SuiteError as exc:
-        _say(str(exc))
-        print(f"not run: {exc}", flush=True)
+        _say(f"not run: {exc}")
         return outcome.NOT_STARTED
     if check_only:
         print(f"{len(chosen.scenarios)} scenarios selected; settings accepted (target {config.target})")

@@ -66,13 +66,24 @@ def tag_names(expression) -> list[str]:
     return found
 
 
+def _tag_families(known: set[str]) -> list[str]:
+    """Tags with a dotted family folded into one wildcard: @deviation.* rather than seventeen names."""
+    shown: dict[str, int] = {}
+    for tag in sorted(known):
+        if tag.startswith(("use.", "not.")):
+            continue
+        family = tag.split(".", 1)[0] + ".*" if "." in tag else tag
+        shown[family] = shown.get(family, 0) + 1
+    return [f"@{name}" for name in shown]
+
+
 def _tag_problem(tag: str, known: set[str]) -> str | None:
     if any(fnmatch.fnmatchcase(tag, pattern) for pattern in _BUILTIN_TAGS):
         return None
     if any(fnmatch.fnmatchcase(k, tag) for k in known):
         return None
     close = difflib.get_close_matches(tag, sorted(known), n=1, cutoff=0.6)
-    hint = f"; did you mean @{close[0]}?" if close else "; the features carry: " + ", ".join(f"@{t}" for t in sorted(known))
+    hint = f"; did you mean @{close[0]}?" if close else "; the features carry: " + ", ".join(_tag_families(known)) + " (--help lists them all)"
     return f"no feature or scenario carries the tag @{tag}{hint}"
 
 

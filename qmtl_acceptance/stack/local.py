@@ -218,7 +218,7 @@ class LocalProcessStack(StackProvider):
                 if problem is None:
                     return None
                 lines = tail(proc.log_path, 8).splitlines() or ["(empty)"]
-                return f"the {service} process exited ({problem}); its log {proc.log_path} ends:\n" + "\n".join(
+                return f"the {service} process exited ({problem}).\nIts log {proc.log_path} ends:\n" + "\n".join(
                     f"    {line}" for line in lines
                 )
 
