@@ -6,7 +6,7 @@ def test_default_run_writes_console_allure_and_html_reports():
     args = with_report_formats(["features/smoke"])
     assert args[-1] == "features/smoke"
     formats = [args[i + 1] for i, a in enumerate(args) if a == "-f"]
-    assert formats == ["pretty", "allure_behave.formatter:AllureFormatter", "behave_html_pretty_formatter:PrettyHTMLFormatter"]
+    assert formats == ["qmtl_acceptance.run.console:Console", "allure_behave.formatter:AllureFormatter", "behave_html_pretty_formatter:PrettyHTMLFormatter"]
     assert "reports/allure-results" in args and "reports/html/index.html" in args
 
 

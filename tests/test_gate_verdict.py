@@ -256,6 +256,9 @@ class MidRun:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.output()
+            if "first scenario starts" not in self.output():
+                time.sleep(0.1)
+                continue
             try:
                 done = len(junit_cases(self.reports / "junit"))
             except ET.ParseError as exc:  # a half-written file would be a defect of the streaming writer
