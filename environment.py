@@ -79,7 +79,7 @@ def before_feature(context, feature):
 def before_scenario(context, scenario):
     if gate.skip_unless_available(scenario, "scenario", scenario.effective_tags, context.capabilities, context.suite.target):
         return
-    gate.scenario_started(scenario)
+    gate.scenario_started(scenario, getattr(context, "watchdog", None))
     global _first_scenario_reported
     if not _first_scenario_reported:
         _first_scenario_reported = True
@@ -97,6 +97,7 @@ def after_step(context, step):
     # behave 1.3 tells an assertion that failed ("failed") from an exception ("error").
     if step.status.name not in ("failed", "error"):
         return
+    gate.step_failed(getattr(context, "watchdog", None))
     try:
         _keep_evidence(context, step)
     except Exception as exc:  # evidence is best effort; it must never mask the real failure

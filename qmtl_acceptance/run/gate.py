@@ -39,9 +39,17 @@ def skip_unless_available(item, kind: str, tags: Iterable[str], capabilities: Ma
     return True
 
 
-def scenario_started(scenario) -> None:
-    """From now on, a step cannot turn its scenario into a skip: it fails with the reason."""
+def scenario_started(scenario, watchdog: Watchdog | None = None) -> None:
+    """Stop here if the stack already died; from now on, a step cannot turn its scenario into a skip."""
+    if watchdog is not None:
+        watchdog.check_now()
     skips.refuse_late_skips(scenario)
+
+
+def step_failed(watchdog: Watchdog | None) -> None:
+    """A failed step may be the first sign of a dead service: if so, end the run now, naming it."""
+    if watchdog is not None:
+        watchdog.check_now()
 
 
 def end(watchdog: Watchdog | None) -> None:

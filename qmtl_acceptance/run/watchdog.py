@@ -45,6 +45,27 @@ class Watchdog:
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
 
+    def check_now(self) -> bool:
+        """Run the certain checks (a process that exited) at once, in the caller's thread; True if one failed.
+
+        Called before each scenario and after a failed step, so a death the
+        background thread has not seen yet cannot fail the scenarios that follow.
+        """
+        if self._stopped.is_set():
+            return False
+        for check in self.checks:
+            if check.strikes != 1:
+                continue
+            try:
+                problem = check.probe()
+            except Exception as exc:
+                problem = _describe(exc)
+            if problem:
+                self._stopped.set()
+                self.on_fault(check.service, problem)
+                return True
+        return False
+
     def _watch(self) -> None:
         due = {id(c): 0.0 for c in self.checks}
         misses = {id(c): 0 for c in self.checks}
