@@ -15,13 +15,17 @@ from pathlib import Path
 from .config import load_config
 from .errors import SuiteError
 from .stack import provider_for
+from .stack.processes import port_is_free
 
-USAGE = "usage: qmtl-acceptance stack [-D name=value ...] [--env-file PATH]"
+USAGE = "usage: qmtl-acceptance stack [-D name=value ...] [--gateway-port PORT] [--env-file PATH]"
+# The strategy runner's default --gateway-url is http://127.0.0.1:8000: a stack there needs no URL passed.
+DEFAULT_GATEWAY_PORT = 8000
 
 
-def _parse(args: list[str]) -> tuple[dict[str, str], Path | None]:
+def _parse(args: list[str]) -> tuple[dict[str, str], Path | None, int]:
     userdata: dict[str, str] = {}
     env_file = None
+    gateway_port = DEFAULT_GATEWAY_PORT
     items = iter(args)
     for arg in items:
         if arg in ("-D", "--define"):
@@ -31,13 +35,19 @@ def _parse(args: list[str]) -> tuple[dict[str, str], Path | None]:
         elif arg == "--env-file":
             env_file = Path(next(items, ""))
             continue
+        elif arg == "--gateway-port":
+            raw = next(items, "")
+            if not raw.isdigit() or not 0 <= int(raw) < 65536:
+                raise SuiteError(f"--gateway-port {raw!r} is not a port number (0 picks a free one)")
+            gateway_port = int(raw)
+            continue
         else:
             raise SuiteError(f"unexpected argument {arg!r}; {USAGE}")
         name, sep, value = arg.partition("=")
         if not sep:
             raise SuiteError(f"-D {arg!r} is not name=value; {USAGE}")
         userdata[name] = value
-    return userdata, env_file
+    return userdata, env_file, gateway_port
 
 
 def endpoint_lines(endpoints) -> list[str]:
@@ -50,10 +60,15 @@ def main(args: list[str]) -> int:
         print(USAGE)
         return 0
     try:
-        userdata, env_file = _parse(args)
+        userdata, env_file, gateway_port = _parse(args)
         config = load_config(userdata)
         config = replace(config, reports_dir=config.reports_dir / "stack")
         provider = provider_for(config)
+        if gateway_port and hasattr(provider, "fixed_ports"):
+            if not port_is_free(gateway_port):
+                raise SuiteError(f"port {gateway_port} on 127.0.0.1 is in use: stop what listens there, "
+                                 "or choose another with --gateway-port PORT (0 picks a free one)")
+            provider.fixed_ports["gateway"] = gateway_port
     except SuiteError as exc:
         print(f"qmtl-acceptance stack: {exc}", file=sys.stderr)
         return 2
@@ -81,8 +96,11 @@ def main(args: list[str]) -> int:
         print("run the features against it:")
         print(f"  bash scripts/acceptance.sh -D target=external {defines}")
         print("run the strategy runner against it:")
-        print("  .venv/bin/qmtl-reference tools sdk run tests.sample_strategy:SampleStrategy "
-              f"--start-time 1700000000 --end-time 1700003600 --gateway-url {endpoints.gateway_url}")
+        runner = ("  .venv/bin/qmtl-reference tools sdk run tests.sample_strategy:SampleStrategy "
+                  "--start-time 1700000000 --end-time 1700003600")
+        if endpoints.gateway_url != f"http://127.0.0.1:{DEFAULT_GATEWAY_PORT}":
+            runner += f" --gateway-url {endpoints.gateway_url}"
+        print(runner)
         print(f"service logs: {config.logs_dir}/")
         print("Ctrl-C stops it.", flush=True)
         while not stopping.wait(0.5):

@@ -44,6 +44,8 @@ class LocalProcessStack(StackProvider):
         self.postgres: PostgresCluster | None = None
         self.endpoints: StackEndpoints | None = None
         self.timings: dict[str, float] = {}
+        # Ports a person asked for (the stack command's --gateway-port); the rest are free ones.
+        self.fixed_ports: dict[str, int] = {}
         self._stopped = False
 
     # -- what a subclass decides -------------------------------------------
@@ -105,7 +107,7 @@ class LocalProcessStack(StackProvider):
         sweep_orphans()
         self.run_dir = make_run_dir()
         atexit.register(self.stop)
-        self.ports = self._allocate_ports()
+        self.ports = {**self._allocate_ports(), **self.fixed_ports}
         self.config.logs_dir.mkdir(parents=True, exist_ok=True)
         for service in (*STORES, *SERVICES):
             self._log(service).unlink(missing_ok=True)
