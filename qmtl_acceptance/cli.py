@@ -73,17 +73,22 @@ def _say(message: str) -> None:
 def _print_unless_false_abort(*values, **kwargs):
     # behave says "ABORTED: By user." whenever a run is aborted, also when the
     # stack refused to start or a service died; the closing line says what happened.
+    text = " ".join(map(str, values)).strip()
     stop = outcome.ledger().stop
-    if stop is not None and stop.kind != "interrupted" and " ".join(map(str, values)).strip().startswith("ABORTED:"):
+    if stop is not None and stop.kind != "interrupted" and text.startswith("ABORTED:"):
+        return
+    if text.startswith("USING RUNNER:"):  # behave's own plumbing, not news to a person
         return
     builtins.print(*values, **kwargs)
 
 
 def _run_behave(args: list[str]) -> None:
+    import behave.__main__
     import behave.runner
     from behave.__main__ import main as behave_main
 
     behave.runner.print = _print_unless_false_abort
+    behave.__main__.print = _print_unless_false_abort
     try:
         behave_main(args)
     except KeyboardInterrupt:
@@ -130,6 +135,9 @@ def run(args: list[str]) -> int:
     reports.rotate(config.reports_dir)
     allure_results.show_skip_reasons()
     _run_behave(with_report_formats(args, config.reports_dir))
+    if "--dry-run" in args or "-d" in args:
+        print(f"\ndry run: {len(chosen.scenarios)} scenarios selected, none run", flush=True)
+        return 0
     return _finish(config.reports_dir, ledger)
 
 

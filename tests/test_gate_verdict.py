@@ -367,3 +367,44 @@ def test_a_service_dying_mid_run_stops_the_run_within_10_s_naming_it(service, mi
     failed = int(verdict.split(" passed, ")[1].split(" failed")[0])
     assert failed <= 1, verdict  # at most the scenario in flight fails; none after it
     _assert_not_run_recorded(run.reports, cause, output)
+
+
+# -- the verdict's arithmetic ----------------------------------------------------------------------
+
+def _ledger(*statuses: str, selected: int | None = None, stop=None):
+    from qmtl_acceptance.run.outcome import RunLedger, ScenarioKey, ScenarioResult
+
+    ledger = RunLedger()
+    keys = [ScenarioKey("F", f"s{i}") for i in range(selected if selected is not None else len(statuses))]
+    ledger.selected = keys
+    for key, status in zip(keys, statuses):
+        ledger.record(ScenarioResult(key, status, "why" if status == "skipped" else ""))
+    if stop:
+        ledger.stop_once(*stop)
+    return ledger
+
+
+@pytest.mark.parametrize(
+    "statuses, selected, stop, code, line",
+    [
+        (("passed", "passed"), None, None, 0, "2 passed, 0 failed, 0 skipped"),
+        (("passed", "skipped"), None, None, 0, "1 passed, 0 failed, 1 skipped"),
+        (("passed", "failed", "skipped"), None, None, 1, "1 passed, 1 failed, 1 skipped"),
+        (("failed",), None, None, 1, "0 passed, 1 failed, 0 skipped"),
+        (("skipped", "skipped"), None, None, 2, "nothing tested: all 2 selected scenarios were skipped"),
+        ((), 3, ("not_started", "the stack would not start"), 2, "not run: the stack would not start"),
+        (("passed", "failed"), 5, ("interrupted", "interrupted by SIGINT"), 130,
+         "interrupted after 2 of 5 scenarios (1 passed, 1 failed, 0 skipped; 3 not run)"),
+        (("passed",), 4, ("stack_failed", "the redis process exited (killed by SIGKILL).\nIts log ends:"), 1,
+         "stopped after 1 of 4 scenarios: the redis process exited (killed by SIGKILL). (1 passed, 0 failed, 0 skipped; 3 not run)"),
+    ],
+)
+def test_each_exit_code_has_one_meaning(statuses, selected, stop, code, line):
+    ledger = _ledger(*statuses, selected=selected, stop=stop)
+    assert (ledger.exit_code(), ledger.closing_line()) == (code, line)
+
+
+def test_the_first_reason_to_stop_is_kept():
+    ledger = _ledger("passed", selected=3, stop=("stack_failed", "the gateway process exited (exit code 1)."))
+    assert ledger.stop_once("interrupted", "interrupted by SIGINT") is False
+    assert ledger.exit_code() == 1 and "gateway" in ledger.closing_line()
