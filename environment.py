@@ -53,6 +53,7 @@ def before_all(context):
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
         print(f"qmtl-acceptance: {context.suite.target} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.gateway = GatewayClient(context.stack.gateway_url, timeout=context.suite.seconds(10))
+    context.capabilities["signing"] = gate.signing(context.stack_provider.token_signing_keys(), context.gateway.jwks)
     _describe_run_for_allure(context)
 
 
@@ -97,11 +98,11 @@ def after_step(context, step):
     # behave 1.3 tells an assertion that failed ("failed") from an exception ("error").
     if step.status.name not in ("failed", "error"):
         return
-    gate.step_failed(getattr(context, "watchdog", None))
     try:
         _keep_evidence(context, step)
     except Exception as exc:  # evidence is best effort; it must never mask the real failure
         print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.__stderr__)
+    gate.step_failed(getattr(context, "watchdog", None))
 
 
 def _keep_evidence(context, step) -> None:

@@ -408,3 +408,15 @@ def test_the_first_reason_to_stop_is_kept():
     ledger = _ledger("passed", selected=3, stop=("stack_failed", "the gateway process exited (exit code 1)."))
     assert ledger.stop_once("interrupted", "interrupted by SIGINT") is False
     assert ledger.exit_code() == 1 and "gateway" in ledger.closing_line()
+
+
+def test_signing_is_a_capability_known_at_start():
+    from qmtl_acceptance.run.skips import signing_capability, skip_reason
+
+    assert signing_capability({"k1": b"pem"}, None) == "available"
+    assert signing_capability({}, {"keys": [{"kty": "oct", "kid": "default", "k": "c2VjcmV0"}]}) == "available"
+    assert signing_capability({}, {"keys": [{"kty": "EC", "kid": "k1", "x": "..", "y": ".."}]}) == "unavailable"
+    assert signing_capability({}, None) == "unavailable"
+    reason = skip_reason({"signing": "unavailable"}, ["events", "use.with_signing=available"], "external")
+    assert reason.startswith("presents tokens signed as the Gateway signs, and the external target gives the suite no key")
+    assert skip_reason({"signing": "available"}, ["use.with_signing=available"], "reference") is None

@@ -29,6 +29,16 @@ def watch(checks: list) -> Watchdog:
     return Watchdog(checks, fault).start()
 
 
+def signing(operator_keys: Mapping[str, bytes], read_jwks) -> str:
+    """The `signing` capability from what the started stack offers (see skips.signing_capability)."""
+    try:
+        answer = read_jwks()
+    except Exception:  # no JWKS to read: only the operator's key can sign, and the scenarios will say the rest
+        answer = None
+    body = getattr(answer, "body", None) if getattr(answer, "status", None) == 200 else None
+    return skips.signing_capability(operator_keys, body)
+
+
 def skip_unless_available(item, kind: str, tags: Iterable[str], capabilities: Mapping[str, str], target: str) -> bool:
     """Skip a feature or scenario the started stack cannot serve, with its reason; True when skipped."""
     reason = skips.skip_reason(capabilities, tags, target)

@@ -22,6 +22,9 @@ def _explain(category: str, wanted: str, actual: str, negated: bool, target: str
         return f"stops or restarts services, which the {target} target cannot do"
     if category == "contract":
         return f"describes QMTL contract {wanted}; this run holds the target to {actual} (-D contract_version=...)"
+    if category == "signing":
+        return (f"presents tokens signed as the Gateway signs, and the {target} target gives the suite no key the Gateway "
+                "trusts (neither a published shared secret nor the operator's signing key)")
     if category == "target":
         return f"runs on the {wanted} target only; this run is on {actual}" if not negated else f"does not run on the {actual} target"
     return f"needs {category}={wanted}; this run has {category}={actual}"
@@ -44,6 +47,16 @@ def skip_reason(capabilities: Mapping[str, str], tags: Iterable[str], target: st
                     reasons.append(_explain(category, wanted, actual, negated, target))
     # A category with several allowed values is skipped only when none matches: name each once.
     return "; ".join(dict.fromkeys(reasons)) or "its active tags exclude it on this stack"
+
+
+def signing_capability(operator_keys: Mapping[str, bytes], jwks: object) -> str:
+    """"available" when the suite can sign tokens the Gateway's key check accepts: the operator's
+    key, or a shared secret the JWKS publishes (real QMTL's `oct` key); else "unavailable"."""
+    if operator_keys:
+        return "available"
+    keys = jwks.get("keys", []) if isinstance(jwks, dict) else []
+    published_secret = any(isinstance(k, dict) and k.get("kty") == "oct" and k.get("k") for k in keys)
+    return "available" if published_secret else "unavailable"
 
 
 def announce(kind: str, name: str, reason: str) -> None:
