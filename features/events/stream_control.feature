@@ -28,7 +28,7 @@ Feature: Keeping an event stream open
     When the subscriber refreshes its stream with the token for world "beta"
     Then within 2 seconds the Gateway closes the stream with code 1008
 
-  @deviation.expired_socket_stays_open
+  @deviation.expired_socket_stays_open @use.with_signing=available
   Scenario: A stream is closed when its token expires
     Given a subscriber has the event stream open with a token for the strategy that expires in 2 seconds
     Then within 2 seconds after that token expires the Gateway closes its stream with code 1008

@@ -39,6 +39,10 @@ class StackProvider(abc.ABC):
         """Service name → pid of what this provider started (empty when it started nothing)."""
         return {}
 
+    def liveness_checks(self) -> list:
+        """`run.watchdog.Check`s that tell, during the run, that a part of the stack has died."""
+        return []
+
     def log_files(self) -> dict[str, str]:
         return {}
 

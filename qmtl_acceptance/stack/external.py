@@ -47,6 +47,9 @@ class ExternalStack(StackProvider):
         def answers() -> None:
             try:
                 status = httpx.get(url, timeout=min(2.0, within)).status_code
+            except httpx.ConnectError as exc:
+                # Nothing listens there (refused, unknown host): waiting would only delay the same answer.
+                raise StackError(f"the Gateway at {endpoints.gateway_url} is unreachable: {_one_line(exc)}") from None
             except httpx.HTTPError as exc:
                 last[0] = _one_line(exc)
                 raise AssertionError(last[0]) from None
@@ -61,6 +64,35 @@ class ExternalStack(StackProvider):
                 f"the Gateway at {endpoints.gateway_url} is unreachable: {last[0]} (no answer within {within:.1f} s)"
             ) from None
         return endpoints
+
+    def liveness_checks(self) -> list:
+        """The Gateway keeps accepting connections, and each store given keeps answering."""
+        from ..run.watchdog import Check
+        from .stores import postgres_answers, redis_ready
+
+        endpoints = self._endpoints()
+
+        def answering(service: str, call):
+            def probe() -> str | None:
+                try:
+                    call()
+                except Exception as exc:
+                    return f"{service} does not answer: {_one_line(exc)}"
+                return None
+
+            return Check(service, probe, every=1.0, strikes=3)
+
+        def gateway() -> None:
+            try:
+                httpx.get(endpoints.gateway_url + "/status", timeout=2.0)
+            except httpx.TimeoutException:
+                return  # slow, not gone: the scenarios judge slowness
+        checks = [answering("gateway", gateway)]
+        if endpoints.redis_url:
+            checks.append(answering("redis", lambda: redis_ready(endpoints.redis_url)))
+        if endpoints.postgres_dsn:
+            checks.append(answering("postgres", lambda: postgres_answers(endpoints.postgres_dsn)))
+        return checks
 
     def stop(self) -> None:
         """Nothing to do: the deployment was running before the suite and keeps running after it."""

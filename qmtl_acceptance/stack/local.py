@@ -20,8 +20,8 @@ from ..config import SuiteConfig
 from ..errors import StackError
 from .base import StackEndpoints, StackProvider
 from .probes import dagmanager_health, gateway_answers, http_ok
-from .processes import ManagedProcess, free_port
-from .stores import PostgresCluster, redis_process, redis_ready
+from .processes import ManagedProcess, describe_answer, exit_status, free_port, tail
+from .stores import PostgresCluster, postgres_answers, redis_process, redis_ready
 from .workdirs import make_run_dir, sweep_orphans
 
 STORE_READY_SECONDS = 30.0
@@ -44,6 +44,8 @@ class LocalProcessStack(StackProvider):
         self.postgres: PostgresCluster | None = None
         self.endpoints: StackEndpoints | None = None
         self.timings: dict[str, float] = {}
+        # Ports a person asked for (the stack command's --gateway-port); the rest are free ones.
+        self.fixed_ports: dict[str, int] = {}
         self._stopped = False
 
     # -- what a subclass decides -------------------------------------------
@@ -105,7 +107,7 @@ class LocalProcessStack(StackProvider):
         sweep_orphans()
         self.run_dir = make_run_dir()
         atexit.register(self.stop)
-        self.ports = self._allocate_ports()
+        self.ports = {**self._allocate_ports(), **self.fixed_ports}
         self.config.logs_dir.mkdir(parents=True, exist_ok=True)
         for service in (*STORES, *SERVICES):
             self._log(service).unlink(missing_ok=True)
@@ -121,8 +123,7 @@ class LocalProcessStack(StackProvider):
                 initdb_done.result()
             self._start_postgres()
             self._launch("gateway")
-            for service in SERVICES:
-                self._wait_ready(service)
+            self._wait_ready(*SERVICES)
         except BaseException:
             self.stop()
             raise
@@ -133,7 +134,8 @@ class LocalProcessStack(StackProvider):
         self.services[service] = self._process_for(service)
         self.services[service].launch()
 
-    def _wait_ready(self, service: str) -> None:
+    def _wait_ready(self, *services: str) -> None:
+        """Probe every service in turn until all answer ready; else one paragraph with each one's last answer."""
         assert self.endpoints is not None
         endpoints = self.endpoints
         probes = {
@@ -143,7 +145,42 @@ class LocalProcessStack(StackProvider):
             "gateway": lambda: gateway_answers(endpoints.gateway_url),
         }
         within = self.service_ready_seconds * self.config.timeout_scale
-        self.timings[service] = self.services[service].wait_ready(probes[service], within)
+        started = time.monotonic()
+        answers = {service: "no answer yet" for service in services}
+        while True:
+            for service in [s for s in services if s in answers]:
+                proc = self.services[service]
+                if not proc.alive():
+                    code = proc.process.returncode if proc.process else None
+                    raise StackError(self._not_ready(services, answers, within, exited=(service, exit_status(code))))
+                try:
+                    if probes[service]():
+                        del answers[service]
+                        self.timings[service] = time.monotonic() - started
+                except Exception as exc:  # readiness probes fail in many ways while a server boots
+                    answers[service] = describe_answer(exc)
+            if not answers:
+                return
+            if time.monotonic() - started >= within:
+                raise StackError(self._not_ready(services, answers, within))
+            time.sleep(0.05)
+
+    def _not_ready(self, services, answers: dict[str, str], within: float, exited: tuple[str, str] | None = None) -> str:
+        if exited:
+            name, status = exited
+            head = f"the {self.name} stack did not start: {name} exited ({status}) before it was ready"
+            culprits = [name]
+        else:
+            head = f"the {self.name} stack did not become ready within {within:.0f} s"
+            culprits = [s for s in services if s in answers]
+        states = "; ".join(
+            f"{s}: {'ready' if s not in answers else 'last answer ' + answers[s]}" for s in services
+        )
+        logs = []
+        for name in culprits:
+            lines = tail(self.services[name].log_path, 8).splitlines() or ["(empty)"]
+            logs.append(f"{name}'s log {self.services[name].log_path} ends:\n" + "\n".join(f"    {line}" for line in lines))
+        return f"{head} ({states}).\n" + "\n".join(logs)
 
     def stop(self) -> None:
         if self._stopped:
@@ -171,6 +208,40 @@ class LocalProcessStack(StackProvider):
         if proc is None:
             raise StackError(f"the {self.name} target has no service {service!r}")
         proc.kill()
+
+    def liveness_checks(self) -> list:
+        """What the run watches: each process still running (unless stopped on purpose), each store answering."""
+        from ..run.watchdog import Check
+
+        def process_check(service: str):
+            def probe() -> str | None:
+                proc = self.services.get(service)
+                problem = proc.exit_problem() if proc is not None else None
+                if problem is None:
+                    return None
+                lines = tail(proc.log_path, 8).splitlines() or ["(empty)"]
+                return f"the {service} process exited ({problem}).\nIts log {proc.log_path} ends:\n" + "\n".join(
+                    f"    {line}" for line in lines
+                )
+
+            return Check(service, probe, every=0.25)
+
+        def store_check(service: str, answers):
+            def probe() -> str | None:
+                try:
+                    answers()
+                except Exception as exc:
+                    return f"{service} does not answer: {describe_answer(exc)}"
+                return None
+
+            return Check(service, probe, every=1.0, strikes=3)
+
+        assert self.endpoints is not None
+        endpoints = self.endpoints
+        checks = [process_check(service) for service in (*STORES, *SERVICES) if service in self.services]
+        checks.append(store_check("redis", lambda: redis_ready(endpoints.redis_url)))
+        checks.append(store_check("postgres", lambda: postgres_answers(endpoints.postgres_dsn)))
+        return checks
 
     def running_processes(self) -> dict[str, int]:
         return {name: proc.pid for name, proc in self.services.items() if proc.alive() and proc.pid}

@@ -53,6 +53,30 @@ def unprivileged_user() -> str | None:
     raise StackError("running as root, and neither a 'postgres' nor a 'nobody' account exists to run Postgres as")
 
 
+def exit_status(code: int | None) -> str:
+    """A process's end as a person reads it: "exit code 3", "killed by SIGKILL"."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def describe_answer(exc: Exception) -> str:
+    """A probe's failure in one line: a NotReady is the service's own answer; anything else, its type and text."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, NotReady):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class NotReady(Exception):
+    """Raised by a readiness probe that got an answer meaning "not yet": the text is that answer."""
+
+
 def tail(path: Path, lines: int = 15) -> str:
     try:
         text = path.read_text(errors="replace").splitlines()
@@ -83,6 +107,8 @@ class ManagedProcess:
         self.user = user
         self.stop_signal = stop_signal
         self.process: subprocess.Popen | None = None
+        # Set when the suite itself stops or kills the process: its exit is then no fault.
+        self.exit_expected = False
 
     @property
     def pid(self) -> int | None:
@@ -91,7 +117,14 @@ class ManagedProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def exit_problem(self) -> str | None:
+        """None while the process runs (or was stopped on purpose), else how it ended."""
+        if self.process is None or self.exit_expected or self.process.poll() is None:
+            return None
+        return exit_status(self.process.returncode)
+
     def launch(self) -> None:
+        self.exit_expected = False
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         try:
@@ -117,26 +150,36 @@ class ManagedProcess:
         """Poll `ready` until it holds; fail early, with the log's tail, if the process dies."""
         started = time.monotonic()
         deadline = started + within
-        last_error = "no answer yet"
+        last_answer = "no answer yet"
         while True:
             if not self.alive():
                 code = self.process.returncode if self.process else None
                 raise StackError(
-                    f"{self.name} exited (code {code}) before it was ready; last log lines:\n{tail(self.log_path)}"
+                    f"{self.name} exited ({exit_status(code)}) before it was ready; its last answer: {last_answer}. "
+                    f"{self.log_excerpt()}"
                 )
             try:
-                if ready():
+                answer = ready()
+                if answer:
                     return time.monotonic() - started
+                last_answer = f"answered {answer!r}"
             except Exception as exc:  # readiness probes fail in many ways while a server boots
-                last_error = f"{type(exc).__name__}: {exc}"
+                last_answer = describe_answer(exc)
             if time.monotonic() >= deadline:
                 raise StackError(
-                    f"{self.name} was not ready within {within:.0f} s (last probe: {last_error}); "
-                    f"log {self.log_path}:\n{tail(self.log_path)}"
+                    f"{self.name} did not become ready within {within:.0f} s: its last answer: {last_answer}. "
+                    f"{self.log_excerpt()}"
                 )
             time.sleep(0.05)
 
+    def log_excerpt(self, lines: int = 8) -> str:
+        """The log's last lines, indented under one sentence naming the log, for a one-paragraph report."""
+        text = tail(self.log_path, lines)
+        body = "\n".join(f"    {line}" for line in text.splitlines()) or "    (empty)"
+        return f"Its log {self.log_path} ends:\n{body}"
+
     def stop(self, grace: float = 10.0) -> None:
+        self.exit_expected = True
         if not self.alive():
             return
         assert self.process is not None
@@ -150,6 +193,7 @@ class ManagedProcess:
             pass
 
     def kill(self) -> None:
+        self.exit_expected = True
         if self.alive():
             assert self.process is not None
             self.process.kill()

@@ -64,6 +64,14 @@ def redis_ready(url: str) -> bool:
         client.close()
 
 
+def postgres_answers(dsn: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(dsn, connect_timeout=2) as conn:
+        conn.execute("SELECT 1")
+    return True
+
+
 class PostgresCluster:
     """initdb into a temp dir, then a postmaster on loopback; as an unprivileged user when root."""
 

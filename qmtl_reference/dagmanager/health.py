@@ -14,6 +14,7 @@ from grpc_health.v1 import health_pb2
 from grpc_health.v1.health import aio as health_aio
 from redis.exceptions import RedisError
 
+from qmtl_reference import faults
 from qmtl_reference.dagmanager.store import DagStore
 from qmtl_wire import dagmanager_pb2 as pb
 from qmtl_wire import dagmanager_pb2_grpc as pb_grpc
@@ -33,6 +34,8 @@ class HealthCheckService(pb_grpc.HealthCheckServicer):
         self._store = store
 
     async def Status(self, request: pb.StatusRequest, context: grpc.aio.ServicerContext) -> pb.StatusReply:
+        if faults.is_active("stopped_dagmanager_health"):
+            return pb.StatusReply(neo4j=NEO4J, state="stopped")
         return pb.StatusReply(neo4j=NEO4J, state="running" if await store_ok(self._store) else "degraded")
 
 
