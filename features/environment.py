@@ -73,9 +73,6 @@ def before_all(context):
 
 
 def before_feature(context, feature):
-    for scenario in feature.walk_scenarios():
-        labels = report_labels.labels_for(feature.filename, feature.name, feature.description, scenario.effective_tags)
-        scenario.tags.extend(report_labels.allure_tags(labels))
     gate.skip_unless_available(feature, "feature", feature.tags, context.capabilities, context.suite.target)
 
 

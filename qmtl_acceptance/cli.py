@@ -57,7 +57,7 @@ def with_report_formats(args: list[str], reports_dir: Path = Path("reports")) ->
     extra: list[str] = []
     if not _chose_formats(args):
         extra += ["-f", "qmtl_acceptance.run.console:Console", "-o", "-"]
-        extra += ["-f", "allure_behave.formatter:AllureFormatter", "-o", str(reports_dir / "allure-results")]
+        extra += ["-f", "qmtl_acceptance.report_formatter:AllureFormatter", "-o", str(reports_dir / "allure-results")]
         extra += ["-f", "qmtl_acceptance.run.html_stream:StreamingHTMLFormatter", "-o", str(reports_dir / "html" / "index.html")]
     extra += ["-f", "qmtl_acceptance.run.recorder:RunRecorder", "-o", str(reports_dir / "junit")]
     extra += ["--no-junit"]

@@ -15,7 +15,7 @@ def test_default_run_writes_console_allure_html_and_streamed_junit_reports():
     assert args[-1] == "features/smoke"
     assert _formats(args) == [
         ("qmtl_acceptance.run.console:Console", "-"),
-        ("allure_behave.formatter:AllureFormatter", "out/allure-results"),
+        ("qmtl_acceptance.report_formatter:AllureFormatter", "out/allure-results"),
         ("qmtl_acceptance.run.html_stream:StreamingHTMLFormatter", "out/html/index.html"),
         (RECORDER, "out/junit"),
     ]
