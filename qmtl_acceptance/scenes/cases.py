@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke", "dagmanager")
+DOMAINS = ("health", "smoke", "dagmanager", "worldservice")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:
