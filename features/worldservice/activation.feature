@@ -9,7 +9,7 @@ Feature: Activation records through the Gateway
     And world "alpha"
 
   @clause.worldservice.activation.put_record @clause.worldservice.activation.etag_shape @clause.worldservice.activation.read_back
-  @clause.worldservice.proxy.correlation_id
+  @clause.worldservice.proxy.correlation_id @clause.worldservice.activation.no_live_header
   Scenario Outline: The <side> side set <activity> with weight <weight> is answered and read back as set
     When the strategy's "<side>" side in world "alpha" is set <activity> with weight <weight>
     Then the Gateway answers with the activation record as set, its etag naming the world, the strategy and the side

@@ -14,7 +14,7 @@ Feature: Worlds through the Gateway
     And reading world "alpha" through the Gateway gives world "alpha" named "Alpha desk", active and not allowed to go live
     And every answer the Gateway relayed carried its own correlation id
 
-  @clause.worldservice.world.upsert @clause.worldservice.world.read_back
+  @clause.worldservice.world.upsert @clause.worldservice.world.read_back @clause.worldservice.world.list
   Scenario: Creating a world again under a new name updates it in place
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     When world "alpha" is created through the Gateway with the name "Alpha prime"

@@ -53,22 +53,27 @@ SHAPES: dict[str, Callable[[str], Dag]] = {
 }
 
 
+def _body(dag: Dag) -> dict:
+    # A copy: crafting a malformed DAG must not change the DAG it starts from.
+    return json.loads(json.dumps(dag.as_json()))
+
+
 def _without(field: str, index: int) -> Callable[[Dag], str]:
     def craft(dag: Dag) -> str:
-        body = dag.as_json()
+        body = _body(dag)
         body["nodes"][index].pop(field)
         return json.dumps(body)
     return craft
 
 
 def _word_interval(dag: Dag) -> str:
-    body = dag.as_json()
+    body = _body(dag)
     body["nodes"][-1]["interval"] = "soon"
     return json.dumps(body)
 
 
 def _node_twice(dag: Dag) -> str:
-    body = dag.as_json()
+    body = _body(dag)
     body["nodes"].append(dict(body["nodes"][0]))
     return json.dumps(body)
 
