@@ -31,7 +31,7 @@ Feature: DAG Manager administration
 
   @deviation.cleanup_ignores_strategy @clause.dagmanager.cleanup.removes_queues @clause.dagmanager.stats.lists_queues
   Scenario: Queue statistics list a diffed strategy's queues, and cleanup removes them
-    Given the DAG Manager has diffed it for world "alpha" in the "live" domain
+    Given the DAG Manager has diffed it for worlds "alpha" and "beta" in the "live" domain
     When the DAG Manager's queue statistics are read
     Then they list each of the strategy's queues
     When the DAG Manager cleans up the strategy

@@ -33,6 +33,13 @@ Feature: Diffing a strategy with the DAG Manager
       | dryrun   |
       | backtest |
 
+  @clause.dagmanager.diff.simultaneous @clause.dagmanager.diff.namespace
+  Scenario: One strategy diffed for two worlds in simultaneous calls gets both worlds' queues
+    Given a freshly built strategy of 120 streams each feeding one computation
+    When the DAG Manager diffs it for worlds "alpha" and "beta" in the "live" domain in simultaneous calls
+    Then each world's diff gives every node one queue in that world's namespace for that domain
+    And no queue or compute key is shared between the two worlds
+
   @deviation.diff_crc_in_topological_order @clause.dagmanager.diff.crc_submitted_order
   Scenario Outline: Every chunk of a strategy of <shape> carries the checksum of its node ids in the submitted order
     Given a freshly built strategy of <shape>

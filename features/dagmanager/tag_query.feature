@@ -57,3 +57,10 @@ Feature: Tag queries
     When the DAG Manager is asked for the queues tagged "spot" at a 60-second interval in "any" mode
     Then the DAG Manager answers with the queues of quotes only
     And the answer holds one queue of the "quotes" stream for each of worlds "alpha" and "beta"
+
+  @deviation.tagquery_empty_in_memory @deviation.cleanup_ignores_strategy @clause.dagmanager.cleanup.forgets_tags
+  Scenario: A tag query no longer finds a cleaned-up strategy's queues, and still finds another strategy's
+    Given another strategy whose "ticks" stream is tagged "crypto", diffed for world "alpha" in the "live" domain
+    And the DAG Manager has cleaned up the strategy
+    When the DAG Manager is asked for the queues tagged "crypto" at a 60-second interval in "any" mode
+    Then the DAG Manager answers with the queues of ticks only

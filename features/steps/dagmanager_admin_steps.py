@@ -58,6 +58,7 @@ def step_stats_filtered(context):
     context.scenes.dagmanager.admin.lists_exactly_matching()
 
 
+@given("the DAG Manager has cleaned up the strategy")
 @when("the DAG Manager cleans up the strategy")
 def step_cleanup(context):
     context.scenes.dagmanager.admin.cleanup()

@@ -63,6 +63,11 @@ def step_dm_diff_acked(context, worlds, domain):
     context.scenes.dagmanager.diffs.acknowledging_every_chunk(worlds, domain)
 
 
+@when('the DAG Manager diffs it for {worlds:WorldRoles} in the "{domain}" domain in simultaneous calls')
+def step_dm_diff_at_once(context, worlds, domain):
+    context.scenes.dagmanager.diffs.at_once(worlds, domain)
+
+
 @when('the DAG Manager diffs it for world "{world}", acknowledging each chunk only when it arrives the second time')
 def step_dm_diff_late(context, world):
     context.scenes.dagmanager.diffs.acknowledging_second_copies(world)

@@ -42,6 +42,9 @@ class DiffScene:
     def acknowledging_every_chunk(self, world_roles: list[str], domain: str) -> None:
         self.session.diff(world_roles, domain)
 
+    def at_once(self, world_roles: list[str], domain: str) -> None:
+        self.session.diff_at_once(world_roles, domain)
+
     def acknowledging_second_copies(self, world_role: str) -> None:
         self.session.diff([world_role], "live", ack_on_copy=2)
 

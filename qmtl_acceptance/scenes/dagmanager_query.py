@@ -11,6 +11,7 @@ FOUND = {
     "quotes only": ("quotes",),
     "trades only": ("trades",),
     "candles only": ("candles",),
+    "ticks only": ("ticks",),
     "quotes, trades and ticks": ("quotes", "trades", "ticks"),
     "no stream": (),
 }

@@ -1,6 +1,7 @@
 """What the DAG Manager scenes of one scenario share: the gRPC client, the strategies built and their diffs."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -90,6 +91,24 @@ class DagManagerSession:
             diffed = Diffed(world_role, world_id, domain, outcome)
             strategy.diffs.append(diffed)
             self.latest.append(diffed)
+        return self.latest
+
+    def diff_at_once(self, world_roles: list[str], domain: str, role: str = MAIN) -> list[Diffed]:
+        """One strategy diffed for several worlds by simultaneous calls, as a Gateway serving two submissions does."""
+        strategy = self.strategy(role)
+        world_ids = [self.worlds[r] for r in world_roles]
+
+        def run(world_id: str):
+            dag = strategy.dag.as_json(meta={"world_id": world_id, "execution_domain": domain})
+            return self.client.diff(strategy.strategy_id, dag, world_id=world_id, execution_domain=domain,
+                                    timeout=self.scenario.seconds(DIFF_SECONDS))
+
+        with ThreadPoolExecutor(max_workers=len(world_ids)) as pool:
+            outcomes = list(pool.map(run, world_ids))
+        self.latest = [Diffed(r, w, domain, o) for r, w, o in zip(world_roles, world_ids, outcomes)]
+        strategy.diffs += self.latest
+        for diffed in self.latest:
+            self.scenario.observe(f"simultaneous diff for world {diffed.world_role}", diffed.outcome.describe())
         return self.latest
 
     def last(self) -> Diffed:

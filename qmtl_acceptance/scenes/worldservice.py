@@ -25,6 +25,13 @@ def header(answer: Answer, name: str) -> str:
     return next((v for k, v in answer.headers.items() if k.lower() == name), "")
 
 
+def differs(seen: Any, wanted: Any) -> bool:
+    """JSON values compared as JSON means them: true is not 1, and 1 is 1.0."""
+    if isinstance(wanted, bool) or isinstance(seen, bool):
+        return type(seen) is not type(wanted) or seen != wanted
+    return seen != wanted
+
+
 def etag_number(etag: Any, world_id: str, strategy_id: str, side: str) -> int | None:
     """The n of ``act:<world>:<strategy>:<side>:<n>``, or None when the etag is not of that shape for them."""
     prefix = f"act:{world_id}:{strategy_id}:{side}:"
@@ -72,7 +79,7 @@ class WorldServiceScene:
         answer = answer or self._last()
         body = answer.body if isinstance(answer.body, dict) else {}
         wanted = {"id": self.worlds[role], "name": name, "state": "ACTIVE", "allow_live": False}
-        wrong = {k: body.get(k, "<absent>") for k, v in wanted.items() if body.get(k, "<absent>") != v}
+        wrong = {k: body.get(k, "<absent>") for k, v in wanted.items() if differs(body.get(k, "<absent>"), v)}
         if answer.status != 200 or wrong:
             raise TargetFailure(f"world {role}", expected=f"HTTP 200 with {wanted}", observed=answer.describe())
 
@@ -139,7 +146,7 @@ class WorldServiceScene:
     def answered_record_as_set(self) -> None:
         answer = self._last()
         body = answer.body if isinstance(answer.body, dict) else {}
-        wrong = {k: body.get(k, "<absent>") for k, v in self._last_set.items() if body.get(k, "<absent>") != v}
+        wrong = {k: body.get(k, "<absent>") for k, v in self._last_set.items() if differs(body.get(k, "<absent>"), v)}
         world, strategy, side = self.last_key
         number = etag_number(body.get("etag"), self.worlds[world], self.strategy_id(strategy), side)
         if answer.status != 200 or wrong or number is None:
@@ -158,7 +165,7 @@ class WorldServiceScene:
         expected = records[-1]
         body = answer.body if isinstance(answer.body, dict) else {}
         fields = ("strategy_id", "side", "active", "weight", "etag")
-        wrong = {f: body.get(f, "<absent>") for f in fields if body.get(f, "<absent>") != expected.get(f)}
+        wrong = {f: body.get(f, "<absent>") for f in fields if differs(body.get(f, "<absent>"), expected.get(f))}
         if answer.status != 200 or wrong:
             raise TargetFailure(f"reading {strategy}'s {side} side in world {world}",
                                 expected=f"HTTP 200 with {dict((f, expected.get(f)) for f in fields)}", observed=answer.describe())

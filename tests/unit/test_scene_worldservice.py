@@ -105,3 +105,10 @@ def test_an_error_body_must_match_exactly():
     ws._relay("read", answer(500, {"detail": "world not found"}))
     with pytest.raises(TargetFailure):
         ws.answered(404)
+
+
+def test_json_booleans_are_not_numbers():
+    from qmtl_acceptance.scenes.worldservice import differs
+
+    assert differs(1, True) and differs(0, False) and differs("true", True)
+    assert not differs(True, True) and not differs(1, 1.0) and not differs(0.25, 0.25)
