@@ -43,6 +43,12 @@ def step_read_stats_filtered(context, filter):
     context.scenes.dagmanager.admin.read_stats(filter)
 
 
+@then("the queue statistics still list each of the strategy's queues")
+def step_stats_still_list(context):
+    context.scenes.dagmanager.admin.read_stats()
+    context.scenes.dagmanager.admin.lists_each()
+
+
 @then("they list each of the strategy's queues")
 def step_stats_list(context):
     context.scenes.dagmanager.admin.lists_each()

@@ -100,3 +100,8 @@ def step_position_resent(context, position):
 @then("the DAG Manager refuses the diff as an invalid argument, saying why")
 def step_diff_refused(context):
     context.scenes.dagmanager.diffs.refused_invalid_argument()
+
+
+@then("the latest diff's version is above every earlier diff's of the strategy")
+def step_diff_latest_version(context):
+    context.scenes.dagmanager.diffs.latest_version_above_earlier()

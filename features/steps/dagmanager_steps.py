@@ -7,6 +7,11 @@ def step_dm_connection(context):
     context.scenes.dagmanager.connect()
 
 
+@when("the DAG Manager is restarted")
+def step_dm_restart(context):
+    context.scenes.dagmanager.restart()
+
+
 @when("the DAG Manager's health is checked over QMTL's health service")
 def step_dm_own_health(context):
     context.scenes.dagmanager.health.check_own()

@@ -99,6 +99,11 @@ class DagManagerScene:
         """Open the channel now, so a DAG Manager that is not there fails the Background, not a later step."""
         self.session.client.status()
 
+    def restart(self) -> None:
+        """Restart the DAG Manager on its port; the channel reconnects by itself."""
+        self.session.target.restart("dagmanager")
+        self.session.client.status()
+
     def build(self, shape: str, role: str = MAIN) -> None:
         self.session.build(shape, role)
 

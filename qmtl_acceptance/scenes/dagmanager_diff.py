@@ -135,6 +135,12 @@ class DiffScene:
         if not second > first:
             raise TargetFailure(f"the second diff of one strategy carries version {second}, the first {first}")
 
+    def latest_version_above_earlier(self) -> None:
+        diffs = self.session.strategy().diffs
+        earlier = max(d.outcome.version for d in diffs[:-1])
+        if not diffs[-1].outcome.version > earlier:
+            raise TargetFailure(f"the latest diff carries version {diffs[-1].outcome.version}, an earlier one {earlier}")
+
     def checksum_in_submitted_order(self) -> None:
         outcome = self.session.last().outcome
         _fail_on(shapes.checksum_problems(outcome.chunks, self.session.strategy().dag.node_ids), "chunk checksums")
