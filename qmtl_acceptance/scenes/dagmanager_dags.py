@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from typing import Callable
 
+from qmtl_wire.nodeid import compute_node_id
+
 from ..dag import Dag, DagBuilder, two_node_strategy
 
 # Enough nodes for at least three chunks at the usual chunk size of 100 queue-map entries.
@@ -20,8 +22,20 @@ def _four_node(label: str) -> DagBuilder:
     return builder
 
 
+def _own_compat_ids(dag: Dag) -> Dag:
+    """Give each node a schema_compat_id of its own, unlike its schema_hash, so an answer that
+    swaps the two is seen; node ids (and the dependencies naming them) are recomputed to match."""
+    renamed: dict[str, str] = {}
+    for node in dag.nodes:
+        node["schema_compat_id"] = f"compat-{node['name']}-{node['schema_hash'][:8]}"
+        node["dependencies"] = [renamed[d] for d in node["dependencies"]]
+        node["inputs"] = [renamed[d] for d in node["inputs"]]
+        renamed[node["node_id"]] = node["node_id"] = compute_node_id(node)
+    return dag
+
+
 def four_node(label: str) -> Dag:
-    return _four_node(label).build()
+    return _own_compat_ids(_four_node(label).build())
 
 
 def computations_first(label: str) -> Dag:
