@@ -40,6 +40,19 @@ Feature: Diffing a strategy with the DAG Manager
     Then each world's diff gives every node one queue in that world's namespace for that domain
     And no queue or compute key is shared between the two worlds
 
+  @clause.dagmanager.diff.compute_key_per_run @clause.dagmanager.diff.version_increases
+  Scenario Outline: Two diffs for one world that differ only in their <field> get different compute keys
+    Given a freshly built strategy of a price stream and one computation
+    When the DAG Manager diffs it twice for world "alpha", the two runs differing only in their <field>
+    Then the two runs' queue-map keys carry different compute keys
+    And the second diff's version is above the first's
+
+    Examples:
+      | field               |
+      | as-of time          |
+      | partition           |
+      | dataset fingerprint |
+
   @deviation.diff_crc_in_topological_order @clause.dagmanager.diff.crc_submitted_order
   Scenario Outline: Every chunk of a strategy of <shape> carries the checksum of its node ids in the submitted order
     Given a freshly built strategy of <shape>

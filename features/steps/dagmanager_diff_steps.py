@@ -37,6 +37,11 @@ def step_diff_worlds_apart(context):
     context.scenes.dagmanager.diffs.worlds_kept_apart()
 
 
+@then("the two runs' queue-map keys carry different compute keys")
+def step_diff_runs_apart(context):
+    context.scenes.dagmanager.diffs.compute_keys_apart()
+
+
 @then("the second diff's version is above the first's")
 def step_diff_version_up(context):
     context.scenes.dagmanager.diffs.second_version_above_first()

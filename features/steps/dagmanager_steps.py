@@ -73,6 +73,11 @@ def step_dm_diff_at_once(context, worlds, domain):
     context.scenes.dagmanager.diffs.at_once(worlds, domain)
 
 
+@when('the DAG Manager diffs it twice for world "{world}", the two runs differing only in their {field:RunField}')
+def step_dm_two_runs(context, world, field):
+    context.scenes.dagmanager.diffs.two_runs_differing_in(world, field)
+
+
 @when('the DAG Manager diffs it for world "{world}", acknowledging each chunk only when it arrives the second time')
 def step_dm_diff_late(context, world):
     context.scenes.dagmanager.diffs.acknowledging_second_copies(world)

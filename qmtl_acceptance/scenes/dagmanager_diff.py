@@ -17,7 +17,11 @@ ACK_MISTAKES = {
     "the next chunk's id": lambda other, sentinel, chunk_id: (sentinel, chunk_id + 1),
 }
 
+# phrase → the DiffRequest field that tells one run of a strategy from another
+RUN_FIELDS = {"as-of time": "as_of", "partition": "partition", "dataset fingerprint": "dataset_fingerprint"}
+
 CHOICES = {
+    "RunField": tuple(RUN_FIELDS),
     "ChunkPosition": POSITIONS,
     "AckMistake": tuple(ACK_MISTAKES),
 }
@@ -44,6 +48,12 @@ class DiffScene:
 
     def at_once(self, world_roles: list[str], domain: str) -> None:
         self.session.diff_at_once(world_roles, domain)
+
+    def two_runs_differing_in(self, world_role: str, run_field: str) -> None:
+        field = RUN_FIELDS[run_field]
+        first = self.session.diff([world_role], "live", run={field: "2026-01-01T00:00:00Z" if field == "as_of" else "a"})
+        second = self.session.diff([world_role], "live", run={field: "2026-02-01T00:00:00Z" if field == "as_of" else "b"})
+        self.session.latest = first + second
 
     def acknowledging_second_copies(self, world_role: str) -> None:
         self.session.diff([world_role], "live", ack_on_copy=2)
@@ -121,6 +131,12 @@ class DiffScene:
     def chunks_name_sentinel_and_version(self) -> None:
         outcome = self.session.last().outcome
         _fail_on(shapes.chunk_identity_problems(outcome.chunks, self.session.strategy().sentinel), "the diff's chunks")
+
+    def compute_keys_apart(self) -> None:
+        first, second = self.session.latest[:2]
+        keys = [{k.compute_key for k in map(shapes.parse_key, d.outcome.queue_map) if k} for d in (first, second)]
+        if not keys[0] or keys[0] & keys[1]:
+            raise TargetFailure(f"two runs of one strategy share compute keys {sorted(keys[0] & keys[1])[:3]}")
 
     def worlds_kept_apart(self) -> None:
         first, second = self.session.latest[:2]

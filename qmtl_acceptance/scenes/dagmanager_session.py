@@ -76,7 +76,7 @@ class DagManagerSession:
         return strategy
 
     def diff(self, world_roles: list[str], domain: str, role: str = MAIN, *, ack_plan: AckPlan | None = None,
-             ack_on_copy: int = 1) -> list[Diffed]:
+             ack_on_copy: int = 1, run: dict[str, str] | None = None) -> list[Diffed]:
         strategy = self.strategy(role)
         self.latest = []
         for world_role in world_roles:
@@ -86,7 +86,7 @@ class DagManagerSession:
             dag = strategy.dag.as_json(meta={"world_id": world_id, "execution_domain": domain})
             outcome = self.client.diff(strategy.strategy_id, dag, world_id=world_id, execution_domain=domain,
                                        ack_plan=ack_plan, ack_on_copy=ack_on_copy,
-                                       timeout=self.scenario.seconds(DIFF_SECONDS))
+                                       timeout=self.scenario.seconds(DIFF_SECONDS), **(run or {}))
             self.scenario.observe(f"diff of {role} for world {world_role}", outcome.describe())
             diffed = Diffed(world_role, world_id, domain, outcome)
             strategy.diffs.append(diffed)
