@@ -11,7 +11,7 @@ Feature: Worlds through the Gateway
   Scenario: A world created through the Gateway is answered and read back active and not allowed to go live
     When world "alpha" is created through the Gateway with the name "Alpha desk"
     Then the Gateway answers with world "alpha" named "Alpha desk", active and not allowed to go live
-    And reading world "alpha" through the Gateway gives world "alpha" named "Alpha desk", active and not allowed to go live
+    And reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And every answer the Gateway relayed carried its own correlation id
 
   @clause.worldservice.world.upsert @clause.worldservice.world.read_back @clause.worldservice.world.list
@@ -19,15 +19,15 @@ Feature: Worlds through the Gateway
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     When world "alpha" is created through the Gateway with the name "Alpha prime"
     Then the Gateway answers with world "alpha" named "Alpha prime", active and not allowed to go live
-    And reading world "alpha" through the Gateway gives world "alpha" named "Alpha prime", active and not allowed to go live
+    And reading world "alpha" through the Gateway gives it named "Alpha prime", active and not allowed to go live
     And the Gateway's list of worlds holds world "alpha" once
 
   @clause.worldservice.world.read_back
   Scenario: Two worlds keep their own names
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     And world "beta" is created through the Gateway with the name "Beta desk"
-    Then reading world "alpha" through the Gateway gives world "alpha" named "Alpha desk", active and not allowed to go live
-    And reading world "beta" through the Gateway gives world "beta" named "Beta desk", active and not allowed to go live
+    Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    And reading world "beta" through the Gateway gives it named "Beta desk", active and not allowed to go live
 
   @clause.worldservice.world.unknown_404 @clause.worldservice.proxy.correlation_id
   Scenario: Reading a world nobody created is answered not found
@@ -53,5 +53,5 @@ Feature: Worlds through the Gateway
     Then the Gateway answers 503 with the detail "WorldService unavailable"
     And every answer the Gateway relayed carried its own correlation id
     When WorldService is started again within 10 seconds
-    Then reading world "alpha" through the Gateway gives world "alpha" named "Alpha desk", active and not allowed to go live
+    Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading the strategy's "long" side in world "alpha" gives the record as last set
