@@ -255,3 +255,14 @@ def test_statistics_sizes_must_be_counts():
     scene.read_stats()
     with pytest.raises(TargetFailure, match="not a count"):
         scene.sizes_not_negative()
+
+
+def test_the_four_node_strategy_keeps_canonical_ids_with_compat_ids_of_its_own():
+    from qmtl_wire.nodeid import compute_node_id
+
+    dag = four_node("unit")
+    assert all(compute_node_id(n) == n["node_id"] for n in dag.nodes)
+    assert all(n["schema_compat_id"] != n["schema_hash"] for n in dag.nodes)
+    ids = set(dag.node_ids)
+    assert all(d in ids for n in dag.nodes for d in n["dependencies"] + n["inputs"])
+    assert sorted(computations_first("unit").node_ids) == sorted(dag.node_ids) != computations_first("unit").node_ids
