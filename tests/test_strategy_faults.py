@@ -35,6 +35,40 @@ TAG_ROWS_FOUND = [
     'A tag query for "crypto" and "spot" at 60 seconds in "all" mode finds quotes only',
     'A tag query for "spot" at 60 seconds in "any" mode finds quotes only',
     'A tag query for "crypto" at 60 seconds in "all" mode finds quotes and trades',
+    'A tag query for "spot" and "crypto" at 60 seconds in "all" mode finds quotes only',
+    'A tag query for "spot" and "bitcoin" at 60 seconds in "any" mode finds quotes only',
+    'A tag query for "crypto" at 300 seconds in "any" mode finds candles only',
+    'A tag query for "crypto" at 300 seconds in "all" mode finds candles only',
+]
+CLEANUP = "Queue statistics list a diffed strategy's queues, and cleanup removes them"
+CLEANUP_TAGS = "A tag query no longer finds a cleaned-up strategy's queues, and still finds another strategy's"
+TAG_SCENARIOS_FOUND = [
+    "A tag query that names no match mode matches any of its tags",
+    "A tag query finds a second strategy's tagged stream beside the first's",
+    "A tag query finds a strategy's tagged stream in every world it was diffed for",
+    CLEANUP_TAGS,
+]
+# Rows asking for every tag where only "any" of them finds something.
+TAG_ROWS_ALL = [
+    'A tag query for "crypto" and "spot" at 60 seconds in "all" mode finds quotes only',
+    'A tag query for "spot" and "crypto" at 60 seconds in "all" mode finds quotes only',
+    'A tag query for "spot" and "bitcoin" at 60 seconds in "all" mode finds no stream',
+    'A tag query for "crypto" and "spot" at 300 seconds in "all" mode finds no stream',
+]
+REDO_SAME = "Redoing a diff without a new DAG keeps the strategy's queues and raises the version each time"
+LARGE = "A large strategy's diff arrives in several chunks that together hold every node's queue once"
+SIMULTANEOUS = "One strategy diffed for two worlds in simultaneous calls gets both worlds' queues"
+TWO_WORLDS = [f'A strategy diffed for two worlds in the "{d}" domain gets each world\'s own queues' for d in ("live", "dryrun", "backtest")]
+WITHHELD_POSITIONS = [f"Withholding the acknowledgement of the {p} chunk makes exactly that chunk come again" for p in ("first", "middle", "last")]
+ACK_MISTAKES = [f"An acknowledgement naming {m} does not release the chunk" for m in ("another strategy's sentinel", "the next chunk's id")]
+WORLD_FILTERS = [f"Queue statistics filtered by the {w} world's id list exactly the strategy's queues that match it" for w in ("first", "second")]
+STANDARD_HEALTH_ROWS = [
+    f"The standard gRPC health service answers for {service}: {answer}"
+    for service, answer in (
+        ("the server as a whole", "SERVING"), ("the health check service", "SERVING"), ("the diff service", "SERVING"),
+        ("the tag query service", "SERVING"), ("the admin service", "SERVING"),
+        ("a service the DAG Manager does not offer", "NOT_FOUND"),
+    )
 ]
 
 # fault → (features to run, scenarios that must fail (outline rows by name), a phrase of the failure message)
@@ -93,29 +127,25 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
         "expected one under each of",
     ),
     "by_tag_ignores_world": ([BY_TAG], [BY_TAG_SCENARIO], "expected exactly one queue"),
-    "dagmanager_no_ack_resend": ([DM_DIFF], [WITHHELD, LATE_ACK], "the first chunk arrived 1 time"),
-    "dagmanager_unnamespaced_queues": ([DM_DIFF, DM_ADMIN], [DIFFED, REDO], "expected one queue per node named"),
-    "dagmanager_cleanup_keeps_queues": (
-        [DM_ADMIN],
-        ["Queue statistics list a diffed strategy's queues, and cleanup removes them"],
-        "still listed",
+    "dagmanager_no_ack_resend": ([DM_DIFF], [WITHHELD, LATE_ACK, *ACK_MISTAKES, *WITHHELD_POSITIONS], "the first chunk arrived 1 time"),
+    "dagmanager_unnamespaced_queues": (
+        [DM_DIFF, DM_ADMIN],
+        [DIFFED, REDO, LATE_ACK, LARGE, SIMULTANEOUS, *TWO_WORLDS, *WITHHELD_POSITIONS, *WORLD_FILTERS],
+        "lack exactly one queue named",
     ),
-    "dagmanager_redo_diff_fails": ([DM_ADMIN], [REDO], "RedoDiff answered UNKNOWN"),
+    "dagmanager_cleanup_keeps_queues": ([DM_ADMIN, DM_TAGS], [CLEANUP, CLEANUP_TAGS], "still listed"),
+    "dagmanager_redo_diff_fails": ([DM_ADMIN], [REDO, REDO_SAME], "RedoDiff answered UNKNOWN"),
     "dagmanager_no_standard_health": (
         [DM_HEALTH],
-        ["The DAG Manager reports itself running on both health checks"],
+        ["The DAG Manager reports itself running on both health checks", *STANDARD_HEALTH_ROWS],
         "UNIMPLEMENTED",
     ),
-    "tagquery_ignores_match_mode": (
-        [DM_TAGS],
-        ['A tag query for "crypto" and "spot" at 60 seconds in "all" mode finds quotes only'],
-        "expected the queues of quotes only",
-    ),
+    "tagquery_ignores_match_mode": ([DM_TAGS], TAG_ROWS_ALL, "expected the queues of quotes only"),
     "schema_version_unchecked": ([SUBMISSION], ["Submitting a strategy without a schema version"], "expected HTTP 400"),
     "checksum_unchecked": ([SUBMISSION], ["Submitting a strategy whose node-id checksum does not match"], "expected HTTP 400"),
     "node_fields_unchecked": ([SUBMISSION], ["Submitting a strategy with a node lacking its config hash"], "expected HTTP 400"),
     "node_ids_unchecked": ([SUBMISSION], ["Submitting a strategy with a node whose id is not canonical"], "expected HTTP 400"),
-    "tagquery_forgets_diffed_nodes": ([DM_TAGS, BY_TAG], [*TAG_ROWS_FOUND, BY_TAG_SCENARIO], "got []"),
+    "tagquery_forgets_diffed_nodes": ([DM_TAGS, BY_TAG], [*TAG_ROWS_FOUND, *TAG_SCENARIOS_FOUND, BY_TAG_SCENARIO], "got []"),
 }
 
 

@@ -24,6 +24,9 @@ from qmtl_wire import dagmanager_pb2_grpc as pb_grpc
 from ..errors import StackError, TargetFailure
 
 T = TypeVar("T")
+# Which acknowledgements to send for one arriving message: (chunk id, copy number, sentinel) →
+# [(sentinel, chunk id), …]; an empty list withholds them.
+AckPlan = Callable[[int, int, str], "list[tuple[str, int]]"]
 
 class DagManagerUnavailable(StackError):
     pass
@@ -56,6 +59,8 @@ class DiffOutcome:
     # How the stream ended: None for OK, else the status code and its details.
     ended_with: grpc.StatusCode | None = None
     end_details: str = ""
+    # Every acknowledgement sent, with the DAG Manager's answer to it.
+    acks: tuple[tuple[pb.ChunkAck, pb.ChunkAck], ...] = ()
 
     @property
     def chunks(self) -> list[pb.DiffChunk]:
@@ -144,7 +149,7 @@ class DagManagerClient:
         self.close()
 
     # -- error translation -------------------------------------------------
-    def _fail(self, method: str, exc: grpc.RpcError) -> SuiteError:
+    def _fail(self, method: str, exc: grpc.RpcError) -> StackError | TargetFailure:
         code, details = exc.code(), exc.details() or ""
         if code == grpc.StatusCode.UNAVAILABLE:
             return DagManagerUnavailable(f"the DAG Manager at {self.address} is unavailable ({method}): {details}")
@@ -182,6 +187,7 @@ class DagManagerClient:
         partition: str = "",
         dataset_fingerprint: str = "",
         ack_on_copy: int = 1,
+        ack_plan: AckPlan | None = None,
         timeout: float | None = None,
     ) -> DiffOutcome:
         """Run a diff, acknowledging each chunk when its ``ack_on_copy``-th copy arrives.
@@ -189,7 +195,9 @@ class DagManagerClient:
         ``ack_on_copy=1`` is the well-behaved caller; 2 withholds each first
         acknowledgement, so a working DAG Manager must send every chunk twice.
         An error status raises; see ``diff_without_acks`` to watch a stream expire.
+        ``ack_plan``, when given, decides instead which acknowledgements each message gets.
         """
+        plan = ack_plan or (lambda chunk_id, copy, sentinel: [(sentinel, chunk_id)] if copy == ack_on_copy else [])
         outcome = self._run_diff(
             pb.DiffRequest(
                 strategy_id=strategy_id,
@@ -200,7 +208,7 @@ class DagManagerClient:
                 partition=partition,
                 dataset_fingerprint=dataset_fingerprint,
             ),
-            ack_on_copy,
+            plan,
             timeout or self.timeout,
         )
         if outcome.ended_with is not None:
@@ -214,17 +222,19 @@ class DagManagerClient:
         request = pb.DiffRequest(strategy_id=strategy_id, dag_json=_dag_text(dag), world_id=world_id, execution_domain=execution_domain)
         return self._run_diff(request, None, observe_for)
 
-    def _run_diff(self, request: pb.DiffRequest, ack_on_copy: int | None, timeout: float) -> DiffOutcome:
+    def _run_diff(self, request: pb.DiffRequest, plan: AckPlan | None, timeout: float) -> DiffOutcome:
         counter = _ChunkCounter()
+        acks: list[tuple[pb.ChunkAck, pb.ChunkAck]] = []
         started = time.monotonic()
         ended_with, details = None, ""
         call = self._diff.Diff(request, timeout=timeout)
         try:
             for chunk in call:
                 delivery = counter.take(chunk)
-                if ack_on_copy is not None and counter.copies == ack_on_copy:
+                for sentinel, chunk_id in plan(delivery.chunk_id, counter.copies, chunk.sentinel_id) if plan else ():
                     remaining = max(0.05, timeout - (time.monotonic() - started))
-                    self.ack_chunk(chunk.sentinel_id, delivery.chunk_id, timeout=min(self.timeout, remaining))
+                    sent = pb.ChunkAck(sentinel_id=sentinel, chunk_id=chunk_id)
+                    acks.append((sent, self.ack_chunk(sentinel, chunk_id, timeout=min(self.timeout, remaining))))
         except grpc.RpcError as exc:
             failure = self._fail("DiffService.Diff", exc)
             if isinstance(failure, DagManagerUnavailable):
@@ -233,7 +243,7 @@ class DagManagerClient:
         finally:
             # An acknowledgement that failed leaves the stream open; do not leave it to the collector.
             call.cancel()
-        return DiffOutcome(tuple(counter.seen), time.monotonic() - started, ended_with, details)
+        return DiffOutcome(tuple(counter.seen), time.monotonic() - started, ended_with, details, tuple(acks))
 
     # -- tag queries and admin --------------------------------------------
     def get_queues(self, tags: list[str], interval: int, match_mode: str = "any", timeout: float | None = None) -> list[dict]:

@@ -147,6 +147,9 @@ class GatewayClient:
     def create_world(self, world_id: str, name: str) -> Answer:
         return self.request("POST", "/worlds", json={"id": world_id, "name": name})
 
+    def list_worlds(self) -> Answer:
+        return self.request("GET", "/worlds")
+
     def world(self, world_id: str) -> Answer:
         return self.request("GET", f"/worlds/{_segment(world_id)}")
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .health import HealthScene
     from .smoke import SmokeScene
     from .strategies import StrategiesScene
+    from .worldservice import WorldServiceScene
 
 
 class Scenes:
@@ -61,6 +62,12 @@ class Scenes:
         from .dagmanager import DagManagerScene
 
         return DagManagerScene(self.target, self.scenario, self.worlds)
+
+    @cached_property
+    def worldservice(self) -> WorldServiceScene:
+        from .worldservice import WorldServiceScene
+
+        return WorldServiceScene(self.target, self.scenario, self.worlds)
 
     @cached_property
     def backfill(self) -> BackfillScene:

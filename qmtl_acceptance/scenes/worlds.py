@@ -1,6 +1,7 @@
 """The one world model every domain uses: a role in the Gherkin ("alpha") is a world created through the target."""
 from __future__ import annotations
 
+from ..clients.gateway import Answer
 from ..errors import TargetFailure
 from .scenario import Scenario
 from .target import Target
@@ -22,6 +23,14 @@ class Worlds:
                                     expected="HTTP 200", observed=answer.describe())
             self._ids[role] = world_id
         return self._ids[role]
+
+    def create(self, role: str, name: str) -> Answer:
+        """Create (or re-create) the role's world under ``name``; the answer is the caller's to judge."""
+        world_id = self._ids.get(role) or self.scenario.ids(f"world {role}")
+        answer = self.target.gateway.create_world(world_id, name)
+        if answer.status == 200:
+            self._ids.setdefault(role, world_id)
+        return answer
 
     def ensure(self, *roles: str) -> list[str]:
         return [self[role] for role in roles]

@@ -1,0 +1,57 @@
+@worldservice
+Feature: Worlds through the Gateway
+  As a QMTL operator
+  I want to create, rename and read worlds through the Gateway, and see what WorldService decides for them
+  So that every strategy runs in a world whose settings I know
+
+  Background:
+    Given the QMTL stack is running
+
+  @clause.worldservice.world.create @clause.worldservice.world.read_back @clause.worldservice.proxy.correlation_id
+  Scenario: A world created through the Gateway is answered and read back active and not allowed to go live
+    When world "alpha" is created through the Gateway with the name "Alpha desk"
+    Then the Gateway answers with world "alpha" named "Alpha desk", active and not allowed to go live
+    And reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    And every answer the Gateway relayed carried its own correlation id
+
+  @clause.worldservice.world.upsert @clause.worldservice.world.read_back @clause.worldservice.world.list
+  Scenario: Creating a world again under a new name updates it in place
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    When world "alpha" is created through the Gateway with the name "Alpha prime"
+    Then the Gateway answers with world "alpha" named "Alpha prime", active and not allowed to go live
+    And reading world "alpha" through the Gateway gives it named "Alpha prime", active and not allowed to go live
+    And the Gateway's list of worlds holds world "alpha" once
+
+  @clause.worldservice.world.read_back
+  Scenario: Two worlds keep their own names
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    And world "beta" is created through the Gateway with the name "Beta desk"
+    Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    And reading world "beta" through the Gateway gives it named "Beta desk", active and not allowed to go live
+
+  @clause.worldservice.world.unknown_404 @clause.worldservice.proxy.correlation_id
+  Scenario: Reading a world nobody created is answered not found
+    When a world nobody created is read through the Gateway
+    Then the Gateway answers 404 with the detail "world not found"
+    And every answer the Gateway relayed carried its own correlation id
+
+  @clause.worldservice.decide.fields @clause.worldservice.proxy.correlation_id
+  Scenario: The decision for each of two worlds names that world, with its mode, domain, time to live and etag
+    Given worlds "alpha" and "beta"
+    When the decision for each world is read through the Gateway
+    Then each decision names its own world and carries an effective mode, an execution domain, a time to live and an etag
+    And every answer the Gateway relayed carried its own correlation id
+
+  @serial @use.with_restarts=available @clause.worldservice.proxy.unavailable_503 @clause.worldservice.outage.nothing_lost
+  Scenario: While WorldService is down the Gateway answers 503, and afterwards its worlds and activations are back
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    And the strategy's "long" side in world "alpha" is set active with weight 0.5
+    When WorldService is stopped
+    And world "alpha" is read through the Gateway
+    Then the Gateway answers 503 with the detail "WorldService unavailable"
+    When the strategy's "short" side in world "alpha" is set active with weight 1
+    Then the Gateway answers 503 with the detail "WorldService unavailable"
+    And every answer the Gateway relayed carried its own correlation id
+    When WorldService is started again within 10 seconds
+    Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    And reading the strategy's "long" side in world "alpha" gives the record as last set

@@ -1,0 +1,111 @@
+"""The strategies DAG Manager scenarios diff, and the malformed DAGs they must be refused with."""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from qmtl_wire.nodeid import compute_node_id
+
+from ..dag import Dag, DagBuilder, two_node_strategy
+
+# Enough nodes for at least three chunks at the usual chunk size of 100 queue-map entries.
+LARGE_PAIRS = 120
+
+
+def _four_node(label: str) -> DagBuilder:
+    """Two streams and two computations with distinct intervals, periods and tags, one without a window."""
+    builder = DagBuilder(label)
+    price = builder.stream_input("price", interval=60, period=5, tags=["crypto"])
+    volume = builder.stream_input("volume", interval=300, period=3, tags=["spot", "crypto"])
+    builder.processing("spread", [price, volume], interval=60, period=2)
+    builder.processing("signal", [price], interval=60, period=0)
+    return builder
+
+
+def _own_compat_ids(dag: Dag) -> Dag:
+    """Give each node a schema_compat_id of its own, unlike its schema_hash, so an answer that
+    swaps the two is seen; node ids (and the dependencies naming them) are recomputed to match."""
+    renamed: dict[str, str] = {}
+    for node in dag.nodes:
+        node["schema_compat_id"] = f"compat-{node['name']}-{node['schema_hash'][:8]}"
+        node["dependencies"] = [renamed[d] for d in node["dependencies"]]
+        node["inputs"] = [renamed[d] for d in node["inputs"]]
+        renamed[node["node_id"]] = node["node_id"] = compute_node_id(node)
+    return dag
+
+
+def four_node(label: str) -> Dag:
+    return _own_compat_ids(_four_node(label).build())
+
+
+def computations_first(label: str) -> Dag:
+    """The same strategy with the computations listed before the streams they read,
+    so the submitted order differs from any topological order."""
+    dag = four_node(label)
+    streams = [n for n in dag.nodes if n["node_type"] == "StreamInput"]
+    computations = [n for n in dag.nodes if n["node_type"] != "StreamInput"]
+    return Dag(list(reversed(computations)) + streams)
+
+
+def large(label: str) -> Dag:
+    builder = DagBuilder(label)
+    for i in range(LARGE_PAIRS):
+        stream = builder.stream_input(f"s{i:03d}", interval=60, period=1 + i % 5, tags=[f"t{i % 3}"])
+        builder.processing(f"c{i:03d}", [stream], interval=60, period=0 if i % 2 == 0 else 3)
+    return builder.build()
+
+
+def two_node(label: str) -> Dag:
+    return two_node_strategy(label)
+
+
+SHAPES: dict[str, Callable[[str], Dag]] = {
+    "a price stream, a volume stream and two computations": four_node,
+    "two computations listed before the price and volume streams they read": computations_first,
+    f"{LARGE_PAIRS} streams each feeding one computation": large,
+    "a price stream and one computation": two_node,
+}
+
+
+def _body(dag: Dag) -> dict:
+    # A copy: crafting a malformed DAG must not change the DAG it starts from.
+    return json.loads(json.dumps(dag.as_json()))
+
+
+def _without(field: str, index: int) -> Callable[[Dag], str]:
+    def craft(dag: Dag) -> str:
+        body = _body(dag)
+        body["nodes"][index].pop(field)
+        return json.dumps(body)
+    return craft
+
+
+def _word_interval(dag: Dag) -> str:
+    body = _body(dag)
+    body["nodes"][-1]["interval"] = "soon"
+    return json.dumps(body)
+
+
+def _node_twice(dag: Dag) -> str:
+    body = _body(dag)
+    body["nodes"].append(dict(body["nodes"][0]))
+    return json.dumps(body)
+
+
+# phrase → (does the request name a strategy?, the dag_json text made from a valid four-node DAG)
+MALFORMED: dict[str, tuple[bool, Callable[[Dag], str]]] = {
+    "text that is not JSON": (True, lambda dag: "{nodes: [not json"),
+    "an empty DAG text": (True, lambda dag: ""),
+    "a JSON list instead of a DAG": (True, lambda dag: json.dumps(dag.nodes)),
+    "a DAG without a node list": (True, lambda dag: json.dumps({"schema_version": "v1"})),
+    "a DAG whose second node has no id": (True, _without("node_id", 1)),
+    "a DAG whose first node has no type": (True, _without("node_type", 0)),
+    "a DAG whose last node's interval is a word": (True, _word_interval),
+    "a DAG that lists one node twice": (True, _node_twice),
+    "a valid DAG for a strategy without an id": (False, lambda dag: json.dumps(dag.as_json())),
+}
+
+CHOICES = {
+    "StrategyShape": tuple(SHAPES),
+    "MalformedDag": tuple(MALFORMED),
+}
