@@ -91,7 +91,8 @@ def before_scenario(context, scenario):
     if context.active_tags.should_exclude_with(scenario.effective_tags):
         scenario.skip(reason=context.active_tags.exclude_reason)
         return
-    scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
+    scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale,
+                              skip=scenario.skip)
     context.scenes = Scenes(context.target, scenario_state)
     context.log_watch.mark()
     # TRANSITIONAL (see before_all).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke")
+DOMAINS = ("health", "smoke", "events")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:
