@@ -8,7 +8,7 @@ Feature: Snapshots and live events on the event stream
     Given the QMTL stack is running
 
   @clause.events.snapshot.activation_per_side @clause.events.snapshot.own_strategy_only
-  @clause.events.snapshot.as_held @clause.events.activation.etag
+  @clause.events.snapshot.as_held @clause.events.activation.etag @clause.events.frames.cloudevents_envelope
   Scenario: A subscriber receives its strategy's activation as a snapshot on connect
     Given a strategy in world "alpha" is active on the long side with weight 0.6
     And the same strategy is inactive on the short side
@@ -66,7 +66,7 @@ Feature: Snapshots and live events on the event stream
     Then within 2 seconds the subscriber receives one activation snapshot per side, as WorldService holds them
     And for 1 second the subscriber receives no queue snapshot
 
-  @deviation.live_events_need_controlbus @clause.events.live.activation_delivered
+  @deviation.live_events_need_controlbus @clause.events.live.activation_delivered @clause.events.frames.cloudevents_envelope
   Scenario: An activation change reaches the subscriber within 2 seconds
     Given a strategy in world "alpha" holds a token for its "activation" events
     And a subscriber has the event stream open with the strategy's token
