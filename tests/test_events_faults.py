@@ -50,7 +50,7 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
          LET_IN.format("the genuine token in the header and a tampered one in the query")],
         "accept",
     ),
-    "header_token_ignored": ([LET_IN.format("the genuine token in the header")], LET_IN_REFUSED),
+    "header_token_ignored": ([LET_IN.format("the genuine token in the header")], "refused"),
     "query_token_ignored": ([LET_IN.format("the genuine token in the query")], LET_IN_REFUSED),
     "token_expiry_early": ([LET_IN.format("a token that expires in 3 seconds")], LET_IN_REFUSED),
     "audience_must_be_string": ([LET_IN.format("a token whose audience is a list holding the controlbus")], LET_IN_REFUSED),

@@ -45,6 +45,10 @@ Feature: Keeping an event stream open
       | a token issued for another audience             |
       | text that is not a token                        |
       | no token at all                                 |
+
+    @deviation.refresh_switches_world
+    Examples: another strategy's valid token
+      | token                                           |
       | the token of another strategy in the same world |
 
   @deviation.refresh_switches_world @clause.events.frames.refresh_keeps_world
