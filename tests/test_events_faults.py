@@ -65,7 +65,7 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
                                                   "with a number as its world id", "with null as its strategy id")],
         "expected HTTP 422, the Gateway answered HTTP 200",
     ),
-    "unknown_topic_refused": (["Topics the Gateway does not know are echoed back and ignored"], "was refused"),
+    "unknown_topic_refused": (["Topics the Gateway does not know are echoed back and ignored"], "expected HTTP 200; observed HTTP 422"),
     "skip_activation_snapshot": (
         ["A subscriber receives its strategy's activation as a snapshot on connect",
          "Topics the Gateway does not know are echoed back and ignored",
@@ -103,7 +103,8 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
     "refresh_skips_verification": (
         [BAD_REFRESH.format(token) for token in ("a token whose signature was tampered with", "a token that has expired",
                                                  "a token issued for another audience")],
-        "still open",
+        # An expired refresh token ends the stream anyway (its expiry passed); what shows it was taken is the ack.
+        "still open|no refresh acknowledgement",
     ),
     "refresh_ignores_malformed": ([BAD_REFRESH.format(token) for token in ("text that is not a token", "no token at all")], "still open"),
     "refresh_switches_world": (
@@ -124,7 +125,7 @@ def _failed_as_expected(run, scenarios: list[str], fragment: str) -> None:
         assert set(matches.values()) == {"failed"}, f"scenario {scenario!r} did not fail: {matches}\n{run.explain()}"
         for name in matches:
             message = run.failures.get(name, "")
-            assert fragment in message, f"{name!r} failed without saying {fragment!r}:\n{message[-1500:]}"
+            assert any(f in message for f in fragment.split("|")), f"{name!r} failed without saying {fragment!r}:\n{message[-1500:]}"
 
 
 def test_every_event_scenario_passes_on_the_reference_stack():

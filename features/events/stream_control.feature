@@ -37,6 +37,7 @@ Feature: Keeping an event stream open
   Scenario Outline: A refresh with <token> closes the stream as a policy violation
     When the subscriber refreshes its stream with <token>
     Then within 2 seconds the Gateway closes the stream with code 1008
+    And the Gateway sent no refresh acknowledgement before closing it
 
     Examples:
       | token                                           |

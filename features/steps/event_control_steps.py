@@ -48,6 +48,11 @@ def step_closed_with(context, limit, code):
     context.scenes.events.control.closed_with(code, limit)
 
 
+@then("the Gateway sent no refresh acknowledgement before closing it")
+def step_refresh_not_acked(context):
+    context.scenes.events.control.refresh_not_acknowledged()
+
+
 @given("a subscriber has the event stream open with a token for the strategy that expires in {lifetime:Duration}")
 def step_open_expiring(context, lifetime):
     context.scenes.events.control.open_expiring(lifetime)

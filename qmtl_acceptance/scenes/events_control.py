@@ -85,6 +85,12 @@ class Control:
         if not isinstance(frame.payload.get("ts"), (int, float)):
             raise TargetFailure("the refresh_ack", expected="a numeric ts", observed=str(frame.payload))
 
+    def refresh_not_acknowledged(self) -> None:
+        acks = self.streams.stream().frames(lambda f: f.type == "refresh_ack")
+        if acks:
+            raise TargetFailure("the refused refresh", expected="no refresh acknowledgement",
+                                observed=f"{len(acks)} refresh_ack frame(s): {[f.payload for f in acks]}")
+
     # -- heartbeats
     def send_heartbeat(self, phrase: str) -> None:
         self.streams.stream().send_text(HEARTBEATS[phrase])

@@ -80,11 +80,13 @@ class TokenAuthority:
             options["verify_aud"] = False
         if faults.is_active("skip_token_expiry_check"):
             options["verify_exp"] = False
-        leeway = 60 if faults.is_active("token_expiry_leeway") else -5 if faults.is_active("token_expiry_early") else 0
+        leeway = 60 if faults.is_active("token_expiry_leeway") else 0
         try:
             claims = jwt.decode(token, key.public_key(), algorithms=[ALGORITHM], audience=AUDIENCE, options=options, leeway=leeway)
             if faults.is_active("audience_must_be_string") and not isinstance(claims.get("aud"), str):
                 raise TokenRejected("wrong audience")
+            if faults.is_active("token_expiry_early") and claims["exp"] - time.time() < 5:
+                raise TokenRejected("token expired")
             return claims
         except jwt.ExpiredSignatureError:
             raise TokenRejected("token expired") from None
