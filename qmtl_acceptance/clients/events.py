@@ -1,15 +1,21 @@
-"""A subscriber on the Gateway's /ws/evt stream, recording every frame it receives."""
+"""A subscriber on the Gateway's /ws/evt stream (websocket-client), recording every frame it receives."""
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.sync.client import ClientConnection, connect
+import websocket
+from websocket import ABNF
+
+# What the peer's close frame said when there was none: the connection just dropped.
+ABNORMAL_CLOSURE = 1006
+NO_STATUS = 1005
 
 
 class HandshakeRefused(Exception):
@@ -34,61 +40,74 @@ def stream_url(base: str, query: dict[str, str] | None = None) -> str:
     return base + ("&" if "?" in base else "?") + urlencode(query)
 
 
+def close_status(data: bytes) -> tuple[int, str]:
+    """The code and reason a close frame's payload carries (RFC 6455 §5.5.1)."""
+    if len(data) < 2:
+        return NO_STATUS, ""
+    code = struct.unpack("!H", data[:2])[0]
+    return code, data[2:].decode("utf-8", errors="replace")
+
+
 class EventStream:
     """One open socket. A reader thread keeps every frame, so none is missed between checks."""
 
-    def __init__(self, connection: ClientConnection) -> None:
+    def __init__(self, connection: websocket.WebSocket) -> None:
         self.connection = connection
         self.opened_at = time.monotonic()
         self._frames: list[Frame] = []
         self._lock = threading.Lock()
         self.close_code: int | None = None
         self.close_reason: str = ""
+        # The reader blocks on the socket; closing it from here is what wakes it.
+        connection.settimeout(None)
         self._reader = threading.Thread(target=self._read, name="events-reader", daemon=True)
         self._reader.start()
 
     @classmethod
     def open(cls, url: str, token: str | None, *, via: str = "header", timeout: float = 5.0) -> "EventStream":
-        headers = {}
-        if token is not None and via == "header":
-            headers["Authorization"] = f"Bearer {token}"
-        elif token is not None and via == "query":
-            url = stream_url(url, {"token": token})
-        elif token is not None and via == "subprotocol":
-            return cls._open(url, {}, timeout, subprotocols=[token])
-        return cls._open(url, headers, timeout)
+        """Present ``token`` one way: as the Authorization header, the ``?token=`` query, or a subprotocol."""
+        if via not in ("header", "query", "subprotocol"):
+            raise ValueError(f"a token is offered as a header, a query or a subprotocol, not {via!r}")
+        return cls.connect(url, timeout=timeout, **({via: token} if token is not None else {}))
 
     @classmethod
-    def _open(cls, url: str, headers: dict[str, str], timeout: float, subprotocols: list[str] | None = None) -> "EventStream":
+    def connect(cls, url: str, *, header: str | None = None, query: str | None = None, subprotocol: str | None = None,
+                timeout: float = 5.0) -> "EventStream":
+        """Open the stream presenting any combination of tokens at once (to see which the Gateway takes)."""
+        if query is not None:
+            url = stream_url(url, {"token": query})
+        headers = [f"Authorization: Bearer {header}"] if header is not None else []
         try:
-            connection = connect(
-                url, additional_headers=headers, open_timeout=timeout, subprotocols=subprotocols, max_size=2**22,
-                # The connection outlives this call (a reader thread owns it), so it cannot be a with-block.
-                legacy=True,
+            connection = websocket.create_connection(
+                url, header=headers, subprotocols=[subprotocol] if subprotocol is not None else None,
+                timeout=timeout, enable_multithread=True,
             )
-        except InvalidStatus as exc:
-            raise HandshakeRefused(exc.response.status_code, exc.response.reason_phrase) from None
-        except (OSError, TimeoutError) as exc:
+        except websocket.WebSocketBadStatusException as exc:
+            raise HandshakeRefused(exc.status_code, str(exc.status_message or "")) from None
+        except (OSError, websocket.WebSocketException) as exc:
             raise HandshakeRefused(None, f"{type(exc).__name__}: {exc}") from None
         return cls(connection)
 
     def _read(self) -> None:
+        code, reason = ABNORMAL_CLOSURE, ""
         try:
             while True:
-                message = self.connection.recv()
+                opcode, data = self.connection.recv_data(control_frame=False)
+                if opcode == ABNF.OPCODE_CLOSE:
+                    code, reason = close_status(data)
+                    break
+                text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
                 try:
-                    payload: Any = json.loads(message)
+                    payload: Any = json.loads(text)
                 except (TypeError, ValueError):
-                    payload = message
+                    payload = text
                 with self._lock:
                     self._frames.append(Frame(time.monotonic(), payload))
-        except ConnectionClosed:
+        except (OSError, websocket.WebSocketException):
             pass
         finally:
-            # The close frame the server sent; none means the connection just dropped (1006).
-            received = self.connection.protocol.close_rcvd
-            self.close_code = received.code if received else 1006
-            self.close_reason = received.reason if received else ""
+            self.close_code, self.close_reason = code, reason
+            self.connection.shutdown()
 
     @property
     def closed(self) -> bool:
@@ -99,13 +118,25 @@ class EventStream:
             return [f for f in self._frames if where(f)]
 
     def send(self, payload: Any) -> None:
-        self.connection.send(json.dumps(payload))
+        self.send_text(json.dumps(payload))
+
+    def send_text(self, text: str) -> None:
+        self.connection.send(text)
 
     def close(self) -> None:
+        if self.closed:
+            return
         try:
-            self.connection.close()
-        finally:
-            self._reader.join(timeout=5)
+            self.connection.send_close()
+        except (OSError, websocket.WebSocketException):
+            pass
+        self._reader.join(timeout=2)
+        if self._reader.is_alive():
+            try:
+                self.connection.sock.shutdown(socket.SHUT_RDWR)
+            except (OSError, AttributeError):
+                pass
+            self._reader.join(timeout=2)
 
     def describe(self) -> str:
         frames = self.frames()

@@ -94,6 +94,10 @@ class GatewayClient:
             body["strategy_id"] = strategy_id
         return self.request("POST", "/events/subscribe", json=body)
 
+    def subscribe_raw(self, body: Any) -> Answer:
+        """Any body at all, for requests the Gateway must refuse."""
+        return self.request("POST", "/events/subscribe", json=body)
+
     def jwks(self) -> Answer:
         return self.request("GET", "/events/jwks")
 

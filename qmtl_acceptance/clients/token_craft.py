@@ -10,6 +10,7 @@ does) or from the operator's copy of the Gateway's signing key.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import time
 import uuid
@@ -105,3 +106,27 @@ def short_lived_claims(token: str, seconds: int) -> dict[str, Any]:
 
 def unpublished_kid() -> str:
     return f"never-published-{uuid.uuid4().hex[:8]}"
+
+
+def _b64url_json(value: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).rstrip(b"=").decode()
+
+
+def with_altered_claims(token: str, **changes: Any) -> str:
+    """The genuine header and signature over claims changed after signing."""
+    head, _body, signature = token.split(".")
+    claims = unverified_claims(token)
+    claims.update(changes)
+    return ".".join([head, _b64url_json(claims), signature])
+
+
+def unsigned(token: str) -> str:
+    """The genuine claims under ``alg: none`` and an empty signature (RFC 7519 §6)."""
+    header = {**header_of(token), "alg": "none"}
+    return ".".join([_b64url_json(header), _b64url_json(unverified_claims(token)), ""])
+
+
+def claims_without(token: str, name: str) -> dict[str, Any]:
+    claims = claims_like(token)
+    claims.pop(name, None)
+    return claims

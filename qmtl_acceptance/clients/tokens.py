@@ -66,10 +66,20 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return jwt.decode(token, options={"verify_signature": False, "verify_aud": False, "verify_exp": False})
 
 
+def audience_includes(aud: Any, audience: str) -> bool:
+    """RFC 7519 §4.1.3: ``aud`` is one string or an array of them; either form may name the audience."""
+    if isinstance(aud, str):
+        return aud == audience
+    return isinstance(aud, list) and audience in aud
+
+
 def claim_mismatches(claims: dict[str, Any], expected: dict[str, Any], label: str) -> list[str]:
-    """One line per claim that differs from what was expected, prefixed by which token it is."""
+    """One line per claim that differs from what was expected, prefixed by which token it is.
+
+    An expected ``aud`` is met by the string or by an array holding it.
+    """
     return [
         f"{label}: claim {name} is {claims.get(name)!r}, expected {value!r}"
         for name, value in expected.items()
-        if claims.get(name) != value
+        if not (audience_includes(claims.get(name), value) if name == "aud" else claims.get(name) == value)
     ]

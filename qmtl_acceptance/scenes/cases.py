@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke", "backfill", "dagmanager", "worldservice")
+DOMAINS = ("health", "smoke", "backfill", "dagmanager", "worldservice", "events")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:

@@ -4,7 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..errors import SuiteError
 from ..ids import ScenarioIds
+
+
+def _cannot_skip(reason: str) -> None:
+    raise SuiteError(reason)
 
 
 @dataclass
@@ -19,6 +24,9 @@ class Scenario:
     ids: ScenarioIds
     add_cleanup: Callable[[Callable[[], Any]], None]
     timeout_scale: float = 1.0
+    # A scenario that finds mid-way it cannot verify its property fails with the reason: skips are
+    # decided at start only, from capabilities (active tags).
+    skip: Callable[[str], None] = _cannot_skip
     # name → text: shown with a failed step's evidence and attached to the report.
     observations: dict[str, str] = field(default_factory=dict)
     # Every HTTP exchange with the target since the step began, as evidence for the report.

@@ -41,6 +41,8 @@ class ReferenceStack(LocalProcessStack):
                 "--dagmanager-address", self.endpoints.dagmanager_address,
                 "--worldservice-url", self.endpoints.worldservice_url,
                 "--key-dir", str(self.run_dir / "gateway-keys"),
+                # Two keys, the newer one signing: a token of the older key shows whether rotated kids stay valid.
+                "--kids", "reference-0,reference-1",
                 "--token-ttl", str(self.config.token_ttl_seconds),
             ],
         )

@@ -47,8 +47,8 @@ class SubscribeRequest(BaseModel):
 
 
 class LenientSubscribeRequest(SubscribeRequest):
-    world_id: str = ""
-    strategy_id: str = ""
+    world_id: Any = ""
+    strategy_id: Any = ""
 
 
 @router.post(
@@ -66,7 +66,7 @@ async def subscribe(request: Request, body: Any = Body(default=None)) -> Any:
     if unknown and faults.is_active("unknown_topic_refused"):
         return JSONResponse({"detail": f"unknown topics: {', '.join(unknown)}"}, status_code=422)
     authority = request.app.state.tokens
-    token, claims = authority.issue(wanted.world_id, wanted.strategy_id, wanted.topics)
+    token, claims = authority.issue(str(wanted.world_id or ""), str(wanted.strategy_id or ""), wanted.topics)
     stream_url = request.app.state.settings.stream_url
     return {
         "stream_url": stream_url,
@@ -92,14 +92,18 @@ async def jwks(request: Request) -> dict:
 
 @router.get("/events/schema")
 async def schema() -> dict:
+    if faults.is_active("schema_lacks_sentinel_weight"):
+        return {kind: s for kind, s in SCHEMAS.items() if kind != "sentinel_weight"}
     return SCHEMAS
 
 
 def _token(websocket: WebSocket) -> str | None:
     header = websocket.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
+    query = None if faults.is_active("query_token_ignored") else websocket.query_params.get("token")
+    if query and faults.is_active("query_token_checked_first"):
+        return query
+    if header.lower().startswith("bearer ") and not faults.is_active("header_token_ignored"):
         return header[7:].strip() or None
-    query = websocket.query_params.get("token")
     if query:
         return query
     if faults.is_active("token_from_subprotocol"):

@@ -58,6 +58,8 @@ class EventHub:
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
+        if faults.is_active("unsubscribe_drops_world"):
+            self._subscriptions = {s for s in self._subscriptions if s.world_id != subscription.world_id}
         self._subscriptions.discard(subscription)
 
     def deliver(self, event_type: str, data: dict[str, Any], correlation_id: str) -> int:
@@ -71,6 +73,8 @@ class EventHub:
             if wants_topic and (self._everywhere or subscription.world_id == data.get("world_id")):
                 subscription.offer(frame)
                 delivered += 1
+                if faults.is_active("live_event_to_one_socket"):
+                    break
         return delivered
 
     async def start(self) -> None:

@@ -35,7 +35,8 @@ def known_topics(requested: Any) -> frozenset[str]:
     """Canonical topic names; unknown ones are ignored, as QMTL does at connect."""
     if not isinstance(requested, list):
         return frozenset()
-    return frozenset(KNOWN_TOPICS[t] for t in requested if isinstance(t, str) and t in KNOWN_TOPICS)
+    known = {k: v for k, v in KNOWN_TOPICS.items() if k != "queues" or not faults.is_active("queues_alias_ignored")}
+    return frozenset(known[t] for t in requested if isinstance(t, str) and t in known)
 
 
 def queue_request(query) -> tuple[list[str], int, str] | None:
@@ -45,7 +46,7 @@ def queue_request(query) -> tuple[list[str], int, str] | None:
         interval = int(query.get("interval") or "")
     except ValueError:
         return None
-    match_mode = (query.get("match_mode") or "any").lower()
+    match_mode = "any" if faults.is_active("queue_match_mode_ignored") else (query.get("match_mode") or "any").lower()
     if not tags or interval < 1 or match_mode not in ("any", "all"):
         return None
     return tags, interval, match_mode
@@ -159,10 +160,11 @@ class StreamSession:
             try:
                 frame = json.loads(raw)
             except ValueError:
-                continue  # anything that is not a command is a heartbeat
-            if not isinstance(frame, dict):
-                continue
-            kind = frame.get("type")
+                frame = None  # anything that is not a command is a heartbeat
+            kind = frame.get("type") if isinstance(frame, dict) else None
+            if kind not in ("ack", "refresh") and faults.is_active("heartbeat_closes_stream"):
+                await self.close(POLICY_VIOLATION, "unknown frame")
+                return
             if kind == "ack":
                 reply = {"type": "ack", "ts": time.time(), "last_id": frame.get("last_id")}
                 if faults.is_active("ack_without_last_id"):
@@ -173,6 +175,8 @@ class StreamSession:
                     return
 
     async def _refresh(self, token: str) -> bool:
+        if faults.is_active("refresh_ignores_malformed") and token.count(".") != 2:
+            return True
         try:
             if faults.is_active("refresh_skips_verification"):
                 claims = jwt.decode(token, options={"verify_signature": False})
@@ -191,7 +195,7 @@ class StreamSession:
             assert self.subscription is not None
             self.subscription.world_id = str(claims.get("world_id", ""))
             self.subscription.topics = known_topics(claims.get("topics"))
-        self.claims = claims
+        self.claims = {**claims, "exp": self.claims.get("exp")} if faults.is_active("refresh_keeps_old_expiry") else claims
         self._refreshed.set()
         if not faults.is_active("refresh_never_acked"):
             await self.send({"type": "refresh_ack", "ts": time.time()})
@@ -201,7 +205,7 @@ class StreamSession:
         if faults.is_active("expired_sockets_stay_open"):
             await asyncio.Event().wait()
         while True:
-            remaining = float(self.claims.get("exp", 0)) - time.time()
+            remaining = float(self.claims.get("exp", 0)) - time.time() - (3 if faults.is_active("sockets_close_early") else 0)
             if remaining <= 0:
                 await self.close(POLICY_VIOLATION, "token expired")
                 return

@@ -66,7 +66,9 @@ class TokenAuthority:
             raise TokenRejected("malformed token") from None
         kid = header.get("kid")
         key = self.keys.get(kid) if isinstance(kid, str) else None
-        options = {"require": ["exp", "iat", "aud", "sub"]}
+        options: dict[str, Any] = {"require": ["iat", "aud", "sub"] if faults.is_active("token_exp_optional") else ["exp", "iat", "aud", "sub"]}
+        if faults.is_active("old_kids_refused") and kid != self.active_kid:
+            key = None
         if key is None:
             if not faults.is_active("unknown_kid_unverified"):
                 raise TokenRejected("unknown key id")
@@ -78,8 +80,14 @@ class TokenAuthority:
             options["verify_aud"] = False
         if faults.is_active("skip_token_expiry_check"):
             options["verify_exp"] = False
+        leeway = 60 if faults.is_active("token_expiry_leeway") else 0
         try:
-            return jwt.decode(token, key.public_key(), algorithms=[ALGORITHM], audience=AUDIENCE, options=options)
+            claims = jwt.decode(token, key.public_key(), algorithms=[ALGORITHM], audience=AUDIENCE, options=options, leeway=leeway)
+            if faults.is_active("audience_must_be_string") and not isinstance(claims.get("aud"), str):
+                raise TokenRejected("wrong audience")
+            if faults.is_active("token_expiry_early") and claims["exp"] - time.time() < 5:
+                raise TokenRejected("token expired")
+            return claims
         except jwt.ExpiredSignatureError:
             raise TokenRejected("token expired") from None
         except jwt.InvalidAudienceError:
@@ -90,6 +98,8 @@ class TokenAuthority:
     def jwks(self) -> dict[str, Any]:
         keys = []
         for kid, key in self.keys.items():
+            if faults.is_active("jwks_only_active_key") and kid != self.active_kid:
+                continue
             jwk = ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
             jwk.update({"kid": kid, "use": "sig", "alg": ALGORITHM})
             keys.append(jwk)
