@@ -16,8 +16,9 @@ def _gather() -> dict[str, tuple[str, ...]]:
     for domain in DOMAINS:
         module = importlib.import_module(f"{__package__}.{domain}")
         for name, phrases in module.CHOICES.items():
-            if name in gathered:
-                raise ValueError(f"parse type {name!r} is defined by two scenes")
+            # Two scenes may share a type (match modes, sides) only with the same phrases.
+            if name in gathered and set(gathered[name]) != set(phrases):
+                raise ValueError(f"parse type {name!r} is defined by two scenes with different phrases")
             gathered[name] = tuple(phrases)
     return gathered
 

@@ -8,8 +8,9 @@ from behave.parser import parse_file
 from qmtl_acceptance import clauses
 
 ROOT = Path(__file__).resolve().parents[2]
-# The default run: the reference target at the default contract revision, stores visible, restarts available.
-DEFAULT_ACTIVE = {"target": "reference", "contract": "2026-04", "stores": "visible", "restarts": "available"}
+# The default run: the reference target at the default contract revision, with every capability.
+DEFAULT_ACTIVE = {"target": "reference", "contract": "2026-04", "stores": "visible", "restarts": "available",
+                  "signing": "available"}
 
 
 def _runs_by_default(tags: set[str]) -> bool:
