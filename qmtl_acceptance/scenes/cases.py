@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke")
+DOMAINS = ("health", "smoke", "strategies", "strategies_status", "strategies_queues")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:
