@@ -145,9 +145,10 @@ class StrategiesScene:
     def answered(self, status: int, code: str) -> None:
         answer = self._under_test()
         seen = checks.error_code(answer.status, answer.body)
-        if answer.status != status or (code != "none" and seen != code):
-            raise TargetFailure("the submission", expected=f"HTTP {status}" + (f" with error code {code}" if code != "none" else ""),
-                                observed=answer.describe())
+        if answer.status != status:
+            raise TargetFailure(f"expected HTTP {status}, got {answer.describe()}")
+        if code != "none" and seen != code:
+            raise TargetFailure(f"expected error code {code}, got {seen!r}: {answer.describe()}")
         if code == "none" and checks.detail_of(answer.body):
             raise TargetFailure("the submission", expected="no error detail", observed=answer.describe())
 

@@ -62,9 +62,10 @@ class QueuesPart:
     def dry_run_answered(self, status: int, code: str = "none") -> None:
         answer = self._dry_run()
         seen = checks.error_code(answer.status, answer.body)
-        if answer.status != status or (code != "none" and seen != code):
-            raise TargetFailure("the dry run", expected=f"HTTP {status}" + (f" with error code {code}" if code != "none" else ""),
-                                observed=answer.describe())
+        if answer.status != status:
+            raise TargetFailure(f"expected HTTP {status} for the dry run, got {answer.describe()}")
+        if code != "none" and seen != code:
+            raise TargetFailure(f"expected the dry run's error code {code}, got {seen!r}: {answer.describe()}")
 
     def dry_run_names_queues(self) -> None:
         body = self._dry_run().body
