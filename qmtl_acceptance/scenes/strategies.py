@@ -123,8 +123,9 @@ class StrategiesScene:
 
     def refused_as_duplicate(self, roles: list[str]) -> None:
         """The scenario's DAG once more, to other worlds: 409 naming the first strategy."""
-        first = self.state.accepted[0].strategy_id if self.state.accepted else None
-        answer = self.post(plain(self.state.strategy(), [self.worlds[r] for r in roles]), f"again to {roles}")
+        dag = self.state.strategy()
+        first = next((a.strategy_id for a in self.state.accepted if a.dag is dag), None)
+        answer = self.post(plain(dag, [self.worlds[r] for r in roles]), f"again to {roles}")
         detail = checks.detail_of(answer.body)
         if answer.status != 409 or detail.get("code") != "E_DUPLICATE" or detail.get("strategy_id") != first:
             raise TargetFailure("the same DAG again", expected=f"HTTP 409 E_DUPLICATE naming {first}",
