@@ -31,6 +31,8 @@ Feature: Strategy submission rules
       | a strategy whose node params name its world             | 202    | none | a new strategy id, its sentinel and the checksum it was sent | alpha only     |
       | a second, different strategy to world alpha             | 202    | none | a new strategy id, its sentinel and the checksum it was sent | alpha only     |
       | the same strategy after it was refused for its checksum | 202    | none | a new strategy id, its sentinel and the checksum it was sent | alpha only     |
+      | a valid strategy whose node ids are in descending order | 202    | none | a new strategy id, its sentinel and the checksum it was sent | alpha only     |
+      | the same nodes under other names after world alpha      | 202    | none | a new strategy id, its sentinel and the checksum it was sent | alpha only     |
 
     @clause.strategies.duplicate.refused_409 @clause.strategies.duplicate.whatever_worlds_or_meta
     @clause.strategies.duplicate.decoded_dag_hash @clause.strategies.duplicate.repeated
@@ -44,6 +46,11 @@ Feature: Strategy submission rules
       | the same strategy as plain JSON text after base64            | 409    | E_DUPLICATE | the first submission's strategy id | alpha only |
       | the same strategy with its keys in another order             | 409    | E_DUPLICATE | the first submission's strategy id | alpha only |
       | the same strategy a third time                               | 409    | E_DUPLICATE | the first submission's strategy id | alpha only |
+
+    @clause.strategies.rules.order @clause.strategies.checksum.mismatch_400
+    Examples: A known DAG that breaks a rule is refused for the rule, not as a duplicate
+      | case                                                    | status | code                | evidence                         | worlds     |
+      | the same strategy with a bad checksum after world alpha | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | alpha only |
 
     @clause.strategies.schema.invalid_400 @clause.strategies.rules.order @clause.strategies.bindings.refused_unbound
     Examples: Schema versions the Gateway does not support
@@ -61,6 +68,7 @@ Feature: Strategy submission rules
       | a strategy whose node-id checksum is zero                         | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy whose checksum covers its node ids in reverse order    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy whose checksum covers only its first node              | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+      | a strategy whose checksum covers its node ids in sorted order     | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy whose checksum covers its node ids joined by commas    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy with a bad checksum and a node lacking its config hash | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
 

@@ -148,6 +148,24 @@ def _reverse_crc(dag: Dag) -> int:
     return node_ids_crc32(list(reversed(dag.node_ids)))
 
 
+def _descending(dag: Dag) -> Dag:
+    """The same nodes with their ids in descending order, so the order sent is never the sorted one."""
+    return Dag(sorted(dag.copy().nodes, key=lambda n: n["node_id"], reverse=True), dag.schema_version)
+
+
+def _renamed(dag: Dag) -> Dag:
+    """The same node ids under other names: a different DAG, though no node id changed."""
+    other = dag.copy()
+    for node in other.nodes:
+        node["name"] = node["name"] + "_renamed"
+    return other
+
+
+def _sorted_crc(dag: Dag, world: World) -> Crafted:
+    nodes = _descending(dag)
+    return Crafted(body(encoded(nodes.as_json()), [world("alpha")], node_ids_crc32(sorted(nodes.node_ids))))
+
+
 CASES: dict[str, Callable[[Dag, World], Crafted]] = {
     # accepted
     "a valid strategy to world alpha": lambda d, w: Crafted(plain(d, [w("alpha")])),
@@ -161,6 +179,9 @@ CASES: dict[str, Callable[[Dag, World], Crafted]] = {
         altered(d, [w("alpha")], {0: lambda n: n["params"].update(world_id=w("alpha"), seed=7)})[0]),
     "a second, different strategy to world alpha": lambda d, w: Crafted(plain(d, [w("alpha")]), earlier=[_first(_other(d), w)]),
     "the same strategy after it was refused for its checksum": _refused_then,
+    "a valid strategy whose node ids are in descending order": lambda d, w: Crafted(plain(_descending(d), [w("alpha")])),
+    "the same nodes under other names after world alpha": lambda d, w: Crafted(
+        plain(_renamed(d), [w("alpha")]), earlier=[_first(d, w)]),
     # duplicates
     "the same strategy to world alpha a second time": lambda d, w: Crafted(plain(d, [w("alpha")]), earlier=[_first(d, w)]),
     "the same strategy to world beta after world alpha": lambda d, w: Crafted(plain(d, [w("beta")]), earlier=[_first(d, w)]),
@@ -187,6 +208,9 @@ CASES: dict[str, Callable[[Dag, World], Crafted]] = {
     "a strategy whose node-id checksum is zero": lambda d, w: Crafted(body(encoded(d.as_json()), [w("alpha")], 0)),
     "a strategy whose checksum covers its node ids in reverse order": lambda d, w: Crafted(
         body(encoded(d.as_json()), [w("alpha")], _reverse_crc(d))),
+    "a strategy whose checksum covers its node ids in sorted order": _sorted_crc,
+    "the same strategy with a bad checksum after world alpha": lambda d, w: Crafted(
+        body(encoded(d.as_json()), [w("alpha")], (d.crc32 + 1) & 0xFFFFFFFF), earlier=[_first(d, w)]),
     "a strategy whose checksum covers only its first node": lambda d, w: Crafted(
         body(encoded(d.as_json()), [w("alpha")], node_ids_crc32(d.node_ids[:1]))),
     "a strategy whose checksum covers its node ids joined by commas": lambda d, w: Crafted(
