@@ -293,7 +293,7 @@ def test_the_strategy_and_dagmanager_features_pass_on_the_healthy_stack():
         "Submitting a strategy with an empty list of world ids",
         "Submitting a strategy naming world alpha in the old world_id field",
     ], run.explain()
-    assert len(run.statuses("passed")) >= 100, run.explain()
+    assert len(run.statuses("passed")) >= 90, run.explain()
 
 
 @pytest.mark.parametrize("fault", sorted(CASES))

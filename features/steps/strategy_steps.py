@@ -5,6 +5,7 @@ from behave import given, then, when
 @given("a freshly built two-node strategy")
 def step_fresh_strategy(context):
     context.scenes.strategies.build()
+    context.dag = context.scenes.strategies.state.dag  # TRANSITIONAL: the unmoved DAG Manager steps read it
 
 
 @given('a freshly built two-node strategy whose price stream is tagged "{tag}"')
