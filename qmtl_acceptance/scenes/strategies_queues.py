@@ -108,7 +108,7 @@ class QueuesPart:
             raise TargetFailure("GET /queues/by_tag", expected='HTTP 200 with {"queues": [...]}', observed=answer.describe())
         return queues
 
-    def _expected(self, roles: tuple[str, ...]) -> list[str]:
+    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], str]:
         """The tagged stream's queue in each world: ``<world>.``-prefixed and carrying its node id's 22 hex."""
         tagged = next(n for n in self.scene.state.strategy().nodes if n["tags"])
         return [f"{self.scene.worlds[r]}." for r in roles], tagged["node_id"].split(":", 1)[1][:22]

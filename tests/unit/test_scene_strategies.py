@@ -15,7 +15,7 @@ from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.scenes import strategies_checks as checks
 from qmtl_acceptance.scenes.scenario import Scenario
 from qmtl_acceptance.scenes.strategies import CHOICES, StrategiesScene
-from qmtl_acceptance.scenes.strategies_cases import CASES, NON_CANONICAL_ID, Crafted, decoded
+from qmtl_acceptance.scenes.strategies_cases import CASES, Crafted, decoded
 from qmtl_acceptance.scenes.strategies_status import UNKNOWN_IDS
 from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
 
