@@ -61,8 +61,6 @@ def before_all(context):
         print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.log_watch = LogWatch(target.provider.log_files())
     context.clause_ledger = clauses.ClauseLedger(clauses.load_cached())
-    # TRANSITIONAL: step modules not yet moved onto scenes read these; removed once every domain is.
-    context.gateway, context.stack, context.stack_provider = target.gateway, target.endpoints, target.provider
     diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
         "Target": target.name,
         "Contract": f"QMTL {context.suite.contract_version}",
@@ -86,8 +84,6 @@ def before_scenario(context, scenario):
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange
     context.log_watch.mark()
-    # TRANSITIONAL (see before_all).
-    context.ids, context.observations = scenario_state.ids, scenario_state.observations
 
 
 def after_step(context, step):

@@ -9,9 +9,18 @@ Feature: A Gateway restart loses nothing
     And two worlds "alpha" and "beta"
     And a freshly built two-node strategy
 
-  @deviation.status_stays_queued
+  @clause.strategies.duplicate.survives_restart @clause.strategies.restart.known
+  Scenario: Dedupe survives a Gateway restart
+    Given the strategy author submitted it to world "alpha"
+    When the Gateway restarts
+    Then submitting the same strategy to world "beta" is refused as a duplicate of the first strategy
+    And the Gateway reports a status of queued, processing or completed for it right away
+    And within 5 seconds the worlds list this scenario's strategies as submitted
+
+  @deviation.status_stays_queued @clause.strategies.restart.status_kept
   Scenario: Dedupe and status survive a Gateway restart
-    Given the strategy author submitted it to world "alpha" and it completed within 5 seconds
+    Given the strategy author submitted it to world "alpha"
+    And within 5 seconds the Gateway reports the strategy's status as "completed"
     When the Gateway restarts
     Then within 5 seconds the Gateway reports the strategy's status as "completed"
     And submitting the same strategy to world "beta" is refused as a duplicate of the first strategy

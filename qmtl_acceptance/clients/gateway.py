@@ -130,6 +130,13 @@ class GatewayClient:
         body = self.submission_body(dag, world_ids, node_ids_crc32, meta, raw_dag_json=raw_dag_json, extra=extra)
         return self.request("POST", "/strategies", json=body)
 
+    def submit_body(self, body: Any) -> Answer:
+        """POST /strategies with a body exactly as given (crafted, possibly malformed, submissions)."""
+        return self.request("POST", "/strategies", json=body)
+
+    def dry_run_body(self, body: Any) -> Answer:
+        return self.request("POST", "/strategies/dry-run", json=body)
+
     def dry_run(self, dag: Any, world_ids: list[str] | None, node_ids_crc32: int, meta: dict | None = None) -> Answer:
         return self.request("POST", "/strategies/dry-run", json=self.submission_body(dag, world_ids, node_ids_crc32, meta))
 

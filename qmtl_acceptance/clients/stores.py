@@ -79,6 +79,10 @@ class GatewayPostgres:
         meta = row["meta"] if isinstance(row["meta"], dict) else json.loads(row["meta"] or "{}")
         return StrategyRow(id=row["id"], meta=meta, status=row["status"])
 
+    def strategies_with_meta(self, meta: dict) -> list[str]:
+        rows = self._query("strategies by meta", "SELECT id FROM strategies WHERE meta::jsonb = %s::jsonb", (json.dumps(meta),))
+        return [r["id"] for r in rows]
+
     def events(self, strategy_id: str) -> list[str]:
         """The strategy's events, oldest first (by time, then by insertion)."""
         rows = self._query(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke", "backfill", "dagmanager", "worldservice", "events")
+DOMAINS = ("health", "smoke", "backfill", "dagmanager", "worldservice", "events", "strategies", "strategies_status",
+           "strategies_queues")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:

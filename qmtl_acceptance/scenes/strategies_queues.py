@@ -1,0 +1,149 @@
+"""Queues a strategy gets (contract §5): dry runs, and queues by tag through the Gateway.
+
+Every expected queue is derived from what the suite built (its world ids, the
+domain it asked for, the tagged node's id), never from another answer of the
+target, so an empty answer can never equal an empty expectation.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..clients.gateway import Answer
+from ..errors import TargetFailure
+from ..eventually import eventually
+from . import strategies_checks as checks
+from .strategies_cases import CASES, plain
+
+if TYPE_CHECKING:
+    from .strategies import StrategiesScene
+
+# scope phrase → the world role the query names (None: no world filter)
+TAG_SCOPES: dict[str, str | None] = {"in world alpha": "alpha", "in world beta": "beta", "in no particular world": None}
+# listing phrase → the world roles whose queue of the tagged stream must be listed (and nothing else)
+TAG_LISTINGS: dict[str, tuple[str, ...]] = {
+    "only world alpha's queue of the tagged stream": ("alpha",),
+    "only world beta's queue of the tagged stream": ("beta",),
+    "the tagged stream's queue in each of worlds alpha and beta": ("alpha", "beta"),
+    "no queue": (),
+}
+BAD_INTERVALS: dict[str, Any] = {"without an interval": None, "with an interval that is not a number": "sixty"}
+
+CHOICES = {
+    "TagScope": tuple(TAG_SCOPES),
+    "TagListing": tuple(TAG_LISTINGS),
+    "BadInterval": tuple(BAD_INTERVALS),
+}
+
+
+class QueuesPart:
+    def __init__(self, scene: StrategiesScene) -> None:
+        self.scene = scene
+        self.dry_run: Answer | None = None
+        self.dry_run_roles: list[str] = []
+        self.dry_run_domain = ""
+
+    # -- dry runs
+    def dry_run_for(self, roles: list[str], domain: str) -> None:
+        self.dry_run_roles, self.dry_run_domain = roles, domain
+        body = plain(self.scene.state.strategy(), [self.scene.worlds[r] for r in roles], meta={"execution_domain": domain})
+        self.dry_run = self.scene.target.gateway.dry_run_body(body)
+        self.scene.scenario.observe("dry run", self.dry_run.describe())
+
+    def dry_run_case(self, case: str) -> None:
+        crafted = CASES[case](self.scene.state.strategy(), lambda role: self.scene.worlds[role])
+        self.dry_run = self.scene.target.gateway.dry_run_body(crafted.body)
+        self.scene.scenario.observe(f"dry run of {case}", self.dry_run.describe())
+
+    def _dry_run(self) -> Answer:
+        if self.dry_run is None:
+            raise AssertionError("the scenario has made no dry run yet")
+        return self.dry_run
+
+    def dry_run_answered(self, status: int, code: str = "none") -> None:
+        answer = self._dry_run()
+        seen = checks.error_code(answer.status, answer.body)
+        if answer.status != status:
+            raise TargetFailure(f"expected HTTP {status} for the dry run, got {answer.describe()}")
+        if code != "none" and seen != code:
+            raise TargetFailure(f"expected the dry run's error code {code}, got {seen!r}: {answer.describe()}")
+
+    def dry_run_names_queues(self) -> None:
+        body = self._dry_run().body
+        queue_map = body.get("queue_map") if isinstance(body, dict) else None
+        if not isinstance(queue_map, dict):
+            raise TargetFailure("the dry run", expected="a queue_map object", observed=self._dry_run().describe())
+        prefixes = [f"{self.scene.worlds[r]}.{self.dry_run_domain}." for r in self.dry_run_roles]
+        problems = []
+        for node in self.scene.state.strategy().nodes:
+            problems += checks.queue_name_problems(node, queue_map.get(node["node_id"]), prefixes)
+        extra = sorted(set(queue_map) - set(self.scene.state.strategy().node_ids))
+        if extra:
+            problems.append(f"the queue map names nodes the DAG does not have: {extra}")
+        if problems:
+            raise TargetFailure("; ".join(problems))
+
+    def dry_run_recorded_nothing(self) -> None:
+        """No world lists anything, and the same DAG is then accepted as new."""
+        listed = {role: self.scene.worlds.bindings(role) for role in self.dry_run_roles}
+        if any(listed.values()):
+            raise TargetFailure("after a dry run", expected="no strategy bound in its worlds", observed=str(listed))
+        answer = self.scene.submit(self.dry_run_roles)
+        if answer.status != 202:
+            raise TargetFailure("submitting the dry-run strategy", expected="HTTP 202 (a dry run records nothing)",
+                                observed=answer.describe())
+
+    # -- queues by tag
+    def _tag_ids(self, tags: list[str]) -> list[str]:
+        return [self.scene.state.tags.get(t) or self.scene.scenario.ids(f"tag {t}") for t in tags]
+
+    def _by_tag(self, tags: list[str], interval: Any, mode: str | None, role: str | None) -> Answer:
+        world_id = self.scene.worlds[role] if role else None
+        answer = self.scene.target.gateway.queues_by_tag(self._tag_ids(tags), interval, match_mode=mode, world_id=world_id)
+        self.scene.scenario.observe(f"queues by tag {tags} {interval} {mode} {role}", answer.describe())
+        return answer
+
+    def _queues(self, answer: Answer) -> list[dict]:
+        queues = answer.body.get("queues") if isinstance(answer.body, dict) else None
+        if answer.status != 200 or not isinstance(queues, list):
+            raise TargetFailure("GET /queues/by_tag", expected='HTTP 200 with {"queues": [...]}', observed=answer.describe())
+        return queues
+
+    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], str]:
+        """The tagged stream's queue in each world: ``<world>.``-prefixed and carrying its node id's 22 hex."""
+        tagged = next(n for n in self.scene.state.strategy().nodes if n["tags"])
+        return [f"{self.scene.worlds[r]}." for r in roles], tagged["node_id"].split(":", 1)[1][:22]
+
+    def _listing_problems(self, queues: list[dict], roles: tuple[str, ...]) -> list[str]:
+        prefixes, digest = self._expected(roles)
+        problems = [f"a world's queue is not marked global: false: {q}" for q in queues if q.get("global") is not False]
+        names = sorted(str(q.get("queue")) for q in queues)
+        matched = [p for p in prefixes if sum(n.startswith(p) and digest in n for n in names) == 1]
+        if len(names) != len(prefixes) or len(matched) != len(prefixes):
+            problems.append(f"listed {names}, expected exactly one queue under each of {prefixes} carrying {digest}")
+        return problems
+
+    def lists(self, listing: str, tags: list[str], interval: int, mode: str, scope: str, within: float) -> None:
+        roles, role = TAG_LISTINGS[listing], TAG_SCOPES[scope]
+        if not roles:
+            # Only after the stream's own queue is listed does an empty answer mean anything.
+            self.lists("the tagged stream's queue in each of worlds alpha and beta", list(self.scene.state.tags),
+                       60, "any", "in no particular world", within)
+            found = self._queues(self._by_tag(tags, interval, mode, role))
+            if found:
+                raise TargetFailure(f"queues tagged {tags} at {interval} s in {mode} mode {scope}",
+                                    expected="no queue", observed=str(found))
+            return
+
+        def listed() -> list[dict]:
+            queues = self._queues(self._by_tag(tags, interval, mode, role))
+            problems = self._listing_problems(queues, roles)
+            if problems:
+                raise TargetFailure("; ".join(problems))
+            return queues
+
+        eventually(listed, within=self.scene.scenario.seconds(within), what=f"the Gateway lists {listing} {scope}")
+
+    def refused_bad_interval(self, tag: str, bad: str, status: int) -> None:
+        answer = self._by_tag([tag], BAD_INTERVALS[bad], None, None)
+        if answer.status != status:
+            raise TargetFailure(f"queues tagged {tag!r} {bad}", expected=f"HTTP {status}", observed=answer.describe())
