@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--redis-url", type=_redis_url, required=True,
                         help="state and event broker, e.g. redis://127.0.0.1:6379/0")
     args = parser.parse_args(argv)
-    faults = check_faults(SERVICE)
-    app = create_app(args.redis_url, publish_activation="skip_activation_publish" not in faults)
+    check_faults(SERVICE)
+    app = create_app(args.redis_url)
     serve_http(SERVICE, app, args.host, args.port)
 
 

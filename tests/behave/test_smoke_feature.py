@@ -1,5 +1,5 @@
 """The smoke feature passes on the reference stack and fails when the stack is broken."""
-from behave_runs import run_behave
+from tests.support.behave_runs import run_behave
 
 SMOKE = "features/smoke/worldservice_smoke.feature"
 

@@ -1,7 +1,8 @@
 """Runs behave in a subprocess, as a person would, and reads what it reported.
 
-Each run brings up its own stack (the `reference` target by default), writes
-its reports into a private folder, and tears the stack down before returning.
+A run brings up its own stack (the `reference` target by default) unless its
+userdata attaches it to a running one (see shared_stack.py); it writes its
+reports into a private folder, and tears down whatever it started.
 """
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 RUN_TIMEOUT_SECONDS = 600
 
 

@@ -2,7 +2,7 @@
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUITE_SOURCES = [ROOT / "environment.py", *sorted((ROOT / "steps").rglob("*.py")), *sorted((ROOT / "qmtl_acceptance").rglob("*.py"))]
 REFERENCE_SOURCES = sorted((ROOT / "qmtl_reference").rglob("*.py"))
 

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from runner_stub_gateway import StubGateway
+from tests.support import PROJECT_ROOT
+from tests.support.runner_stub_gateway import StubGateway
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 CONSOLE_SCRIPT = Path(sys.executable).with_name("qmtl-reference")
 GUIDE = ["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700003600"]
 

@@ -9,7 +9,7 @@ from qmtl_wire.nodeid import canonical_preimage, compute_node_id, node_ids_crc32
 
 DATA = Path(__file__).parent / "data"
 VECTORS = json.loads((DATA / "node-id-vectors.json").read_text())
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "contract" / "node-id-vectors.json"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "contract" / "node-id-vectors.json"
 
 
 @pytest.mark.parametrize("case", VECTORS["node_id_cases"], ids=lambda c: c["name"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from behave_runs import run_behave
+from tests.support.behave_runs import run_behave
 
 EVENTS = "features/events"
 # Outline rows count one each.

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from behave_runs import run_behave
+from tests.support.behave_runs import run_behave
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.stack import provider_for
 

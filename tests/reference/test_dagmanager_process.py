@@ -1,55 +1,18 @@
-"""The reference DAG Manager as a process: start-up errors, signals, HTTP status, Redis outages.
-
-The fixtures and helpers here are shared by the other DAG Manager tests.
-"""
+"""The reference DAG Manager as a process: start-up errors, signals, HTTP status, Redis outages."""
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from qmtl_acceptance.clients.dagmanager import DagManagerClient, DagManagerUnavailable
 from qmtl_acceptance.eventually import eventually
-from qmtl_acceptance.stack.processes import ManagedProcess, free_port
-from servers import start_redis
-
-READY_SECONDS = 20.0
-MODULE = "qmtl_reference.dagmanager"
-# Short enough that re-sends are seen within a second, long enough that a well-behaved caller never triggers one.
-RESEND_INTERVAL = 0.2
-CHUNK_SIZE = 2
-
-
-def dagmanager_argv(port: int, redis_url: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", MODULE, "--host", "127.0.0.1", "--grpc-port", str(port), "--redis-url", redis_url, *extra]
-
-
-def start_dagmanager(
-    redis_url: str, log: Path, *, faults: str = "", port: int | None = None, extra: tuple[str, ...] = ()
-) -> tuple[ManagedProcess, str]:
-    port = port or free_port()
-    args = ("--diff-chunk-size", str(CHUNK_SIZE), "--ack-resend-interval", str(RESEND_INTERVAL), *extra)
-    proc = ManagedProcess(
-        "dagmanager", dagmanager_argv(port, redis_url, *args), log, env={"QMTL_REFERENCE_FAULTS": faults, "PATH": "/usr/bin:/bin"}
-    )
-    proc.launch()
-    address = f"127.0.0.1:{port}"
-
-    def ready() -> bool:
-        with DagManagerClient(address, timeout=1.0) as probe:
-            return probe.status().state == "running"
-
-    try:
-        proc.wait_ready(ready, READY_SECONDS)
-    except BaseException:
-        proc.stop()
-        raise
-    return proc, address
+from qmtl_acceptance.stack.processes import free_port
+from tests.support.servers import dagmanager_argv, start_dagmanager, start_redis
 
 
 def run_briefly(argv: list[str], env: dict | None = None, timeout: float = 20.0) -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from behave_runs import run_behave
+from tests.support.behave_runs import run_behave
 from qmtl_reference.faults import KNOWN
 
 SUBMISSION = "features/strategies/submission_rules.feature"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import replace
 
 import pytest
 
@@ -16,7 +15,6 @@ from qmtl_acceptance.runner import (
     expected_buckets,
     parse_prometheus,
     parse_report,
-    run_strategy,
     runner_env,
     strategy_reference,
 )
@@ -104,16 +102,3 @@ def test_a_malformed_report_is_named(text, where):
 def test_expected_buckets_match_the_contract_example():
     buckets = expected_buckets(1700000000, 1700003600, 60)
     assert buckets[0] == 1700000040 and buckets[-5:] == [1700003340, 1700003400, 1700003460, 1700003520, 1700003580]
-
-
-def test_a_command_that_writes_no_report_is_said_so():
-    config = replace(load_config({}, environ={}), runner_command="{python} -c pass {strategy} {start} {end} {report}")
-    run = run_strategy(config, strategy="m:C", start=1, end=2, world="w", gateway_url="http://g", live_bars=0, deadline=30)
-    assert run.returncode == 0 and run.report is None and run.report_problem == "the runner wrote no report"
-
-
-def test_a_hung_command_is_killed_at_its_deadline():
-    config = replace(load_config({}, environ={}), runner_command="{python} -c 'import time; time.sleep(30)' {strategy} {start} {end} {report}")
-    run = run_strategy(config, strategy="m:C", start=1, end=2, world="w", gateway_url="http://g", live_bars=0, deadline=0.5)
-    assert run.returncode is None and run.seconds < 10
-    assert "was killed at its deadline" in run.describe()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from behave_runs import ROOT
+from tests.support import PROJECT_ROOT as ROOT
 from qmtl_acceptance.eventually import eventually
 from qmtl_acceptance.stack.workdirs import PREFIX, sweep_orphans
 

@@ -1,7 +1,7 @@
 """The backfill features pass on the reference stack, and each backfill fault makes them fail where it should."""
 import pytest
 
-from behave_runs import run_behave
+from tests.support.behave_runs import run_behave
 
 BEFORE_LIVE = "features/backfill/backfill_before_live.feature"
 BAD_INPUT = "features/backfill/backfill_bad_input.feature"

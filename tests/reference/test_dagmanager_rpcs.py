@@ -11,7 +11,7 @@ import redis
 from qmtl_acceptance.clients.dagmanager import DagManagerClient, DagManagerError
 from qmtl_acceptance.dag import DagBuilder, two_node_strategy
 from qmtl_wire.nodeid import node_ids_crc32
-from test_dagmanager_process import start_dagmanager
+from tests.support.servers import start_dagmanager
 
 KEY_SHAPE = re.compile(r"^(blake3:[0-9a-f]{64}):(\d+):0#ck=[0-9a-f]{64}$")
 

@@ -15,7 +15,7 @@ import pytest
 from qmtl_acceptance.clients.dagmanager import DagManagerClient, DagManagerError
 from qmtl_acceptance.dag import DagBuilder
 from qmtl_reference.faults import KNOWN
-from test_dagmanager_process import start_dagmanager
+from tests.support.servers import start_dagmanager
 
 Probe = Callable[[DagManagerClient], "str | None"]
 

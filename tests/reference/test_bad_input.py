@@ -1,34 +1,11 @@
-"""Bad input gets one clear line, never a traceback wall."""
+"""A reference service given bad input at start says so in one line, never a traceback wall."""
 import socket
 import subprocess
 import sys
 
 import pytest
 
-from behave_runs import ROOT, run_behave
-from qmtl_acceptance.errors import StackError
-from qmtl_acceptance.stack import stores
-
-
-def test_unknown_target_stops_the_run_with_one_line():
-    run = run_behave("features/smoke", userdata={"target": "staging"})
-    assert run.returncode != 0
-    assert "setting target='staging' is unknown; choose one of: reference, qmtl, compose, external" in run.output
-    assert "Traceback" not in run.output
-
-
-def test_missing_postgres_binaries_are_named_with_a_remedy(monkeypatch, tmp_path):
-    monkeypatch.setattr(stores.shutil, "which", lambda name: None)
-    monkeypatch.setattr(stores, "POSTGRES_LIB", tmp_path)
-    with pytest.raises(StackError, match="no initdb binary found: install PostgreSQL server binaries"):
-        stores.find_postgres_bin("initdb")
-
-
-def test_missing_redis_binary_is_named_with_a_remedy(monkeypatch):
-    monkeypatch.setattr(stores.importlib.util, "find_spec", lambda name: None)
-    monkeypatch.setattr(stores.shutil, "which", lambda name: None)
-    with pytest.raises(StackError, match="no redis-server binary found"):
-        stores.find_redis_server()
+from tests.support import PROJECT_ROOT as ROOT
 
 
 @pytest.mark.parametrize("module, port_flag", [("qmtl_reference.gateway", "--port"), ("qmtl_reference.worldservice", "--port"), ("qmtl_reference.dagmanager", "--grpc-port")])
