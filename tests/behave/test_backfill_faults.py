@@ -1,8 +1,6 @@
 """The backfill features pass on the reference stack, and each backfill fault makes them fail where it should."""
 import pytest
 
-from tests.support.behave_runs import run_behave
-
 BEFORE_LIVE = "features/backfill/backfill_before_live.feature"
 BAD_INPUT = "features/backfill/backfill_bad_input.feature"
 
@@ -11,8 +9,8 @@ LIVE_AFTER = "Live bars are processed only after the backfill has finished"
 MISSING = "Missing history inside the window is reported bucket by bucket"
 
 
-def test_backfill_features_pass_on_the_reference_stack():
-    run = run_behave(BEFORE_LIVE, BAD_INPUT)
+def test_backfill_features_pass_on_the_reference_stack(behave_run):
+    run = behave_run(BEFORE_LIVE, BAD_INPUT)
     assert run.returncode == 0, run.explain()
     assert len(run.statuses("passed")) == 14 and not run.statuses("failed"), run.explain()
 
@@ -39,9 +37,9 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_each_backfill_fault_is_caught(fault):
+def test_each_backfill_fault_is_caught(fault, behave_run):
     expected = FAULTS[fault]
-    run = run_behave(BEFORE_LIVE, faults=[fault])
+    run = behave_run(BEFORE_LIVE, faults=[fault])
     assert run.returncode != 0, run.explain()
     assert sorted(run.statuses("failed")) == sorted(expected), run.explain()
     for scenario, evidence in expected.items():
@@ -49,12 +47,12 @@ def test_each_backfill_fault_is_caught(fault):
         assert evidence in message, f"{scenario}: {message[:1500]}"
 
 
-def test_the_runner_command_setting_is_the_command_that_runs():
+def test_the_runner_command_setting_is_the_command_that_runs(behave_run):
     # A template that asks for no live bars: the live-processing scenario must notice.
     template = (
         "{python} -m qmtl_reference tools sdk run {strategy} --start-time {start} --end-time {end}"
         " --world {world} --gateway-url {gateway_url} --live-bars 0 --report {report}"
     )
-    run = run_behave(BEFORE_LIVE, names=[LIVE_AFTER], userdata={"runner_command": template})
+    run = behave_run(BEFORE_LIVE, names=[LIVE_AFTER], userdata={"runner_command": template})
     assert run.statuses("failed") == [LIVE_AFTER], run.explain()
     assert "expected 3 live bars per stream, processed {'price': 0, 'trend': 0}" in next(iter(run.failures.values()))

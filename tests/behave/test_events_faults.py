@@ -78,8 +78,8 @@ def _failed_as_expected(run, scenarios: list[str], fragment: str) -> None:
             assert fragment in message, f"{name!r} failed without saying {fragment!r}:\n{message[-1500:]}"
 
 
-def test_every_event_scenario_passes_on_the_reference_stack():
-    run = run_behave(EVENTS)
+def test_every_event_scenario_passes_on_the_reference_stack(behave_run):
+    run = behave_run(EVENTS)
     assert run.returncode == 0, run.explain()
     assert run.statuses("failed") == [] and len(run.statuses("passed")) == SCENARIOS, run.explain()
 
@@ -94,8 +94,8 @@ def test_every_event_scenario_has_a_fault_it_catches():
 
 
 @pytest.mark.parametrize("fault", sorted(CAUGHT))
-def test_fault_makes_its_scenarios_fail(fault):
+def test_fault_makes_its_scenarios_fail(fault, behave_run):
     scenarios, fragment = CAUGHT[fault]
-    run = run_behave(EVENTS, faults=[fault], names=[f"^{s}" for s in scenarios])
+    run = behave_run(EVENTS, faults=[fault], names=[f"^{s}" for s in scenarios])
     assert run.returncode != 0, run.explain()
     _failed_as_expected(run, scenarios, fragment)

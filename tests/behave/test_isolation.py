@@ -3,33 +3,13 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from tests.support.behave_runs import run_behave
-from qmtl_acceptance.config import load_config
-from qmtl_acceptance.stack import provider_for
 
 FEATURES = ["features/smoke", "features/strategies", "features/dagmanager", "features/events"]
 
 
-@pytest.fixture(scope="module")
-def shared_stack(tmp_path_factory):
-    provider = provider_for(load_config({"reports_dir": str(tmp_path_factory.mktemp("shared-stack"))}, environ={}))
-    try:
-        yield provider.start()
-    finally:
-        provider.stop()
-
-
 def test_two_runs_in_parallel_against_one_stack_do_not_disturb_each_other(shared_stack):
-    userdata = {
-        "target": "external",
-        "gateway_url": shared_stack.gateway_url,
-        "worldservice_url": shared_stack.worldservice_url,
-        "dagmanager_address": shared_stack.dagmanager_address,
-        "redis_url": shared_stack.redis_url,
-        "postgres_dsn": shared_stack.postgres_dsn,
-    }
+    userdata = shared_stack.userdata()
     runs: dict[str, object] = {}
 
     def run(name: str, order: list[str]) -> None:

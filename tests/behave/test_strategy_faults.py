@@ -1,13 +1,13 @@
 """The strategy and DAG Manager features pass on the reference stack, and each fault fails
 exactly the scenarios that should catch it, with a message naming what went wrong.
 
-Each fault runs only the features it concerns, so every case costs one stack start.
+Each fault runs only the features it concerns, on the shared stack; a case whose
+features restart the Gateway gets a stack of its own.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.support.behave_runs import run_behave
 from qmtl_reference.faults import KNOWN
 
 SUBMISSION = "features/strategies/submission_rules.feature"
@@ -132,8 +132,9 @@ def test_every_fault_of_these_features_has_a_case():
     assert set(CASES) <= set(KNOWN), f"cases for unregistered faults: {sorted(set(CASES) - set(KNOWN))}"
 
 
-def test_the_strategy_and_dagmanager_features_pass_on_the_healthy_stack():
-    run = run_behave("features/strategies", "features/dagmanager")
+def test_the_strategy_and_dagmanager_features_pass_on_the_healthy_stack(behave_run):
+    # The Gateway restart scenario runs too: a stack of its own.
+    run = behave_run("features/strategies", "features/dagmanager", own_stack=True)
     assert run.returncode == 0, run.explain()
     assert not run.statuses("failed"), run.explain()
     # Only the other contract revision's examples are skipped.
@@ -145,9 +146,9 @@ def test_the_strategy_and_dagmanager_features_pass_on_the_healthy_stack():
 
 
 @pytest.mark.parametrize("fault", sorted(CASES))
-def test_the_fault_fails_exactly_its_scenarios(fault):
+def test_the_fault_fails_exactly_its_scenarios(fault, behave_run):
     features, expected, phrase = CASES[fault]
-    run = run_behave(*features, faults=[fault])
+    run = behave_run(*features, faults=[fault], own_stack=RESTART in features)
     failed = sorted({_base(n) for n in run.statuses("failed")})
     assert run.returncode != 0, run.explain()
     assert failed == sorted(set(expected)), f"under {fault}: expected {sorted(set(expected))} to fail, got {failed}\n{run.explain()}"
@@ -155,9 +156,9 @@ def test_the_fault_fails_exactly_its_scenarios(fault):
     assert phrase in messages, f"under {fault} no failure says {phrase!r}:\n{messages[:3000]}"
 
 
-def test_the_contract_setting_switches_the_world_id_rows():
+def test_the_contract_setting_switches_the_world_id_rows(behave_run):
     # The reference stack follows 2026-04, so holding it to 2026-02 must fail exactly the rows that changed.
-    run = run_behave(SUBMISSION, userdata={"contract_version": "2026-02"})
+    run = behave_run(SUBMISSION, userdata={"contract_version": "2026-02"})
     failed = sorted(_base(n) for n in run.statuses("failed"))
     assert failed == [
         "Submitting a strategy naming world alpha in the old world_id field",

@@ -117,8 +117,11 @@ class SharedStack:
                 **options,
             )
         finally:
-            write_faults_file(self.faults_file, ())
+            self.reset_faults()
 
-    def write_raw_faults(self, text: str) -> None:
-        """Put text in the faults file unchecked: how a typo would reach a running stack."""
+    def reset_faults(self) -> None:
+        write_faults_file(self.faults_file, ())
+
+    def write_faults_unchecked(self, text: str) -> None:
+        """Put text in the faults file as it is: how a typo would reach a running stack."""
         self.faults_file.write_text(text)

@@ -122,3 +122,22 @@ def test_the_external_target_uses_the_given_endpoints_and_never_touches_the_depl
     stack.stop()
     assert httpx.get(url + "/status").status_code == 200, "stopping the external target touched the deployment"
     assert stack.running_processes() == {}
+
+
+def test_the_external_target_signs_with_the_keys_in_token_keys_dir(tmp_path, tiny_gateway):
+    url = tiny_gateway(200)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "kid-a.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\na\n")
+    (keys / "kid-b.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\nb\n")
+    (keys / "notes.txt").write_text("not a key")
+    stack = ExternalStack(_config(tmp_path, target="external", gateway_url=url, token_keys_dir=str(keys)))
+    assert stack.token_signing_keys() == {"kid-a": b"-----BEGIN PRIVATE KEY-----\na\n", "kid-b": b"-----BEGIN PRIVATE KEY-----\nb\n"}
+    assert ExternalStack(_config(tmp_path, target="external", gateway_url=url)).token_signing_keys() == {}
+
+
+def test_a_token_keys_dir_that_is_not_a_folder_is_refused_with_one_line(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_config({"target": "external", "gateway_url": "http://g:1", "token_keys_dir": str(tmp_path / "absent")}, environ={})
+    assert f"setting token_keys_dir={str(tmp_path / 'absent')!r} is not a folder" in str(caught.value)
+    _assert_one_line(str(caught.value))
