@@ -53,11 +53,17 @@ def _run_dirs(pid: int) -> list[Path]:
     return list(Path(tempfile.gettempdir()).glob(f"{PREFIX}{pid}-*"))
 
 
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_held_run(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
     stderr_path = tmp_path / "stderr.txt"
     proc = subprocess.Popen(
         [sys.executable, "-m", "behave", *HOLD, "-f", "plain", "-o", os.devnull, "-D", f"reports_dir={tmp_path}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(stderr_path, "w"),
+        # A shell starting the tests in the background hands them SIGINT ignored; Ctrl-C must reach the run.
+        preexec_fn=_hear_ctrl_c,
     )
 
     def stack_is_serving():
