@@ -69,6 +69,8 @@ class SuiteConfig:
     dagmanager_address: str = ""
     redis_url: str = ""
     postgres_dsn: str = ""
+    # Target external: a folder of the Gateway's signing keys (<kid>.pem) the operator can read.
+    token_keys_dir: Path | None = None
     # One knob for slow machines: every deadline in the suite is multiplied by it.
     timeout_scale: float = 1.0
     reports_dir: Path = PROJECT_ROOT / "reports"
@@ -177,6 +179,11 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         values["token_ttl_seconds"] = ttl
     if "reports_dir" in raw:
         values["reports_dir"] = Path(raw["reports_dir"]).expanduser().resolve()
+    if raw.get("token_keys_dir", "").strip():
+        keys = Path(raw["token_keys_dir"].strip()).expanduser().resolve()
+        if not keys.is_dir():
+            raise ConfigError(f"setting token_keys_dir={raw['token_keys_dir']!r} is not a folder")
+        values["token_keys_dir"] = keys
     if "compose_file" in raw:
         values["compose_file"] = Path(raw["compose_file"]).expanduser().resolve()
     version = raw.get("contract_version", "2026-04").strip()
