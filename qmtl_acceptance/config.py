@@ -43,6 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "compose_file": ("docker-compose.e2e.yml", "target compose: the compose file to run"),
     "qmtl_config": ("", "target qmtl: a YAML fragment merged over the generated qmtl.yml"),
     "qmtl_python": ("the Python beside `qmtl` on PATH", "target qmtl: the Python whose environment has QMTL installed"),
+    "token_keys_dir": ("", "target external: a folder of the Gateway's signing keys (<kid>.pem) the operator can read"),
     "keep_logs": ("true", "keep each service's log under reports/logs/"),
     "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
 }
