@@ -30,6 +30,8 @@ from ..errors import StackError
 # SIGKILL, and exec's the service in place: same pid, same log.
 _START_CHILD = """
 import ctypes, os, signal, sys
+# execvp's PATH search imports warnings: import it while the interpreter's files are still readable.
+import warnings
 parent, user, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 try:
     if user:
