@@ -20,7 +20,7 @@ from tests.support.runner_stub_gateway import StubGateway
 
 ROOT = PROJECT_ROOT
 CONSOLE_SCRIPT = Path(sys.executable).with_name("qmtl-reference")
-GUIDE = ["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700003600"]
+GUIDE = ["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700003600"]
 
 
 def _run(args: list[str], *, module: bool = True, faults: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
@@ -94,7 +94,7 @@ def test_second_identical_run_reuses_the_registration_and_matches(gateway, tmp_p
 def test_a_history_gap_is_reported_on_stderr_and_in_the_report(gateway, tmp_path):
     report_path = tmp_path / "gap.json"
     done = _run(
-        ["tools", "sdk", "run", "tests.sample_strategy:SampleStrategy", "--start-time", "1700006400", "--end-time", "1700008200",
+        ["tools", "sdk", "run", "qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700006400", "--end-time", "1700008200",
          "--gateway-url", gateway.url, "--world", "w-gap", "--report", str(report_path)]
     )
     assert done.returncode == 0, done.stderr
@@ -106,17 +106,17 @@ def test_a_history_gap_is_reported_on_stderr_and_in_the_report(gateway, tmp_path
 
 
 BAD_INPUT = {
-    "end before start": (["tests.sample_strategy:SampleStrategy", "--start-time", "1700003600", "--end-time", "1700000000"], "is before --start-time"),
-    "equal bounds": (["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700000000"], "would be empty"),
-    "non-integer start": (["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000.5", "--end-time", "1700003600"], "not a whole number"),
-    "non-integer end": (["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "soon"], "not a whole number"),
-    "window in the future": (["tests.sample_strategy:SampleStrategy", "--start-time", str(int(time.time()) + 3600), "--end-time", str(int(time.time()) + 7200)], "in the future"),
+    "end before start": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700003600", "--end-time", "1700000000"], "is before --start-time"),
+    "equal bounds": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700000000"], "would be empty"),
+    "non-integer start": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000.5", "--end-time", "1700003600"], "not a whole number"),
+    "non-integer end": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "soon"], "not a whole number"),
+    "window in the future": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", str(int(time.time()) + 3600), "--end-time", str(int(time.time()) + 7200)], "in the future"),
     "unknown module": (["tests.no_such_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "no such module"),
-    "unknown class": (["tests.sample_strategy:NoSuchStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no class 'NoSuchStrategy'"),
-    "not MODULE:CLASS": (["tests.sample_strategy", "--start-time", "1700000000", "--end-time", "1700003600"], "MODULE:CLASS"),
-    "not a strategy": (["tests.sample_strategy:momentum", "--start-time", "1700000000", "--end-time", "1700003600"], "is not a Strategy class"),
-    "no history provider": (["tests.sample_strategy:NoHistoryStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no history provider"),
-    "missing end time": (["tests.sample_strategy:SampleStrategy", "--start-time", "1700000000"], "required: --end-time"),
+    "unknown class": (["qmtl_reference.samples.sample_strategy:NoSuchStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no class 'NoSuchStrategy'"),
+    "not MODULE:CLASS": (["qmtl_reference.samples.sample_strategy", "--start-time", "1700000000", "--end-time", "1700003600"], "MODULE:CLASS"),
+    "not a strategy": (["qmtl_reference.samples.sample_strategy:momentum", "--start-time", "1700000000", "--end-time", "1700003600"], "is not a Strategy class"),
+    "no history provider": (["qmtl_reference.samples.sample_strategy:NoHistoryStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no history provider"),
+    "missing end time": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000"], "required: --end-time"),
     "negative live bars": (GUIDE + ["--live-bars", "-1"], "--live-bars"),
 }
 

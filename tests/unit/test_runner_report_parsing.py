@@ -46,7 +46,7 @@ def test_faults_reach_only_a_reference_runner():
 def test_strategy_roles_can_be_renamed_per_team():
     config = load_config({"backfill_strategy_without_history": "team.strategies:Bare"}, environ={})
     assert strategy_reference(config, "without history") == "team.strategies:Bare"
-    assert strategy_reference(config, "sample") == "tests.sample_strategy:SampleStrategy"
+    assert strategy_reference(config, "sample") == "qmtl_reference.samples.sample_strategy:SampleStrategy"
 
 
 def test_prometheus_text_with_labels_and_escapes():

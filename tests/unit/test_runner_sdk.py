@@ -21,7 +21,7 @@ from qmtl_reference.sdk import (
     serialize,
 )
 from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
-from tests.sample_strategy import SampleStrategy
+from qmtl_reference.samples.sample_strategy import SampleStrategy
 
 
 def _sample() -> SampleStrategy:

@@ -1,6 +1,6 @@
 """The end-to-end guide's sample strategy, runnable as the guide's command:
 
-    qmtl-reference tools sdk run tests.sample_strategy:SampleStrategy \
+    qmtl-reference tools sdk run qmtl_reference.samples.sample_strategy:SampleStrategy \
         --start-time 1700000000 --end-time 1700003600
 
 Two BTC-USD streams read the history the reference stack ships (one-minute
