@@ -65,6 +65,8 @@ def before_all(context):
         "contract": context.suite.contract_version,
         "stores": "visible" if target.stores_visible else "hidden",
         "restarts": "available" if target.provider.restartable else "unavailable",
+        "worldservice": "addressed" if target.endpoints.worldservice_url else "unaddressed",
+        "dagmanager": "addressed" if target.endpoints.dagmanager_address else "unaddressed",
     })
     timings = target.provider.startup_timings()
     if timings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-DOMAINS = ("health", "smoke", "backfill")
+DOMAINS = ("health", "smoke", "backfill", "robustness")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:
