@@ -130,3 +130,15 @@ Feature: The Gateway refuses bad submissions cleanly
       | 10,000 world ids         | 422    | E_TOO_MANY_WORLDS | 100     |
       | a DAG of 1,001 nodes     | 413    | E_DAG_TOO_LARGE   | 1000    |
       | a DAG of just over 1 MiB | 413    | E_DAG_TOO_LARGE   | 1048576 |
+
+  @clause.robustness.limits.edge_accepted @deviation.no_edge_validation
+  Scenario Outline: The Gateway accepts <case>
+    When a client submits <case> to the Gateway
+    Then the Gateway accepts it with a new strategy id
+
+    Examples: The accepted side of each limit
+      | case                                                                 |
+      | a strategy to a world id of exactly 128 characters                   |
+      | a strategy to exactly 100 world ids                                  |
+      | a strategy of exactly 1,000 nodes                                    |
+      | a strategy to a world id of letters, digits, underscores and dashes  |

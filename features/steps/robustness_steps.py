@@ -50,3 +50,13 @@ def step_diff_malformed(context, case):
 @then("the DAG Manager refuses it with {code} and a reason")
 def step_dagmanager_refused(context, code):
     context.scenes.robustness.dagmanager_refused(code)
+
+
+@when("a client submits {case:EdgeSubmission} to the Gateway")
+def step_submit_edge(context, case):
+    context.scenes.robustness.submit_edge(case)
+
+
+@then("the Gateway accepts it with a new strategy id")
+def step_accepted(context):
+    context.scenes.robustness.accepted()

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from ..clients.dagmanager import DagManagerClient
 from ..clients.gateway import Answer
-from ..dag import Dag, two_node_strategy
+from ..dag import Dag, DagBuilder, two_node_strategy
 from ..errors import SuiteError, TargetFailure
 from ..fuzz import FuzzReport, FuzzSettings, FuzzSetupError, fuzz_openapi
 from .scenario import Scenario
@@ -89,6 +89,21 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "a DAG of just over 1 MiB": BadSubmission(_padded_dag(MIB + 1), 413, "E_DAG_TOO_LARGE", MIB),
 }
 
+def _wide_dag(label: str, count: int) -> Dag:
+    builder = DagBuilder(label)
+    for index in range(count):
+        builder.stream_input(f"s{index}")
+    return builder.build()
+
+
+# The accepted side of each limit: (the DAG, the world ids) from a label unique to the scenario.
+EDGE_SUBMISSIONS: dict[str, Callable[[str], tuple[Dag, list[str]]]] = {
+    "a strategy to a world id of exactly 128 characters": lambda label: (two_node_strategy(label), [label.ljust(128, "w")[:128]]),
+    "a strategy to exactly 100 world ids": lambda label: (two_node_strategy(label), [f"{label}-{i}" for i in range(100)]),
+    "a strategy of exactly 1,000 nodes": lambda label: (_wide_dag(label, 1000), [label]),
+    "a strategy to a world id of letters, digits, underscores and dashes": lambda label: (two_node_strategy(label), [f"A9_z-{label}"]),
+}
+
 MALFORMED_DAGS: dict[str, str] = {
     "a DAG that is not JSON": "{not json",
     "a DAG that is a JSON list": "[]",
@@ -101,6 +116,7 @@ SERVICES = ("Gateway", "WorldService")
 CHOICES: dict[str, tuple[str, ...]] = {
     "BadSubmission": tuple(BAD_SUBMISSIONS),
     "MalformedDag": tuple(MALFORMED_DAGS),
+    "EdgeSubmission": tuple(EDGE_SUBMISSIONS),
     "FuzzedService": SERVICES,
 }
 
@@ -205,6 +221,16 @@ class RobustnessScene:
         self.scenario.observe("good retry", answer.describe())
         if answer.status != 202 or not isinstance(answer.body, dict) or not answer.body.get("strategy_id"):
             raise TargetFailure("the good submission after the bad one", expected="202 with a new strategy id", observed=answer.describe())
+
+    def submit_edge(self, case: str) -> None:
+        dag, world_ids = EDGE_SUBMISSIONS[case](self.scenario.ids("edge"))
+        self.answer = self.target.gateway.submit_strategy(dag.as_json(), world_ids, dag.crc32)
+        self.scenario.observe("edge submission", self.answer.describe())
+
+    def accepted(self) -> None:
+        answer = self._answer()
+        if answer.status != 202 or not isinstance(answer.body, dict) or not answer.body.get("strategy_id"):
+            raise TargetFailure("the submission at the edge of the limit", expected="202 with a new strategy id", observed=answer.describe())
 
     def _answer(self) -> Answer:
         if self.answer is None:
