@@ -109,6 +109,12 @@ MALFORMED_DAGS: dict[str, str] = {
     "a DAG that is a JSON list": "[]",
     "a DAG whose nodes are not a list": json.dumps({"schema_version": "v1", "nodes": 5}),
     "a DAG whose second node is a number": json.dumps({"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "x"}, 5]}),
+    "a DAG whose first node is a string": json.dumps({"schema_version": "v1", "nodes": ["a"]}),
+    "a DAG whose node has an interval that is not a number": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": "soon"}]}),
+    "a DAG whose node has an interval past 64 bits": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 2**64}]}),
+    "an empty DAG text": "",
 }
 
 SERVICES = ("Gateway", "WorldService")
