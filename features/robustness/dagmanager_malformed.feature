@@ -6,7 +6,7 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
   Background:
     Given the QMTL stack is running
 
-  @clause.robustness.dagmanager.invalid_argument
+  @clause.robustness.dagmanager.invalid_argument @deviation.dagmanager_bad_dag_unknown
   Scenario Outline: The DAG Manager refuses <case>
     When the DAG Manager is asked to diff <case>
     Then the DAG Manager refuses it with INVALID_ARGUMENT and a reason
