@@ -12,12 +12,12 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
     Then the DAG Manager refuses it with INVALID_ARGUMENT and a reason
 
     Examples:
-      | case                                                   |
-      | a DAG that is not JSON                                 |
-      | an empty DAG text                                      |
-      | a DAG that is a JSON list                              |
-      | a DAG whose nodes are not a list                       |
-      | a DAG whose first node is a string                     |
-      | a DAG whose second node is a number                    |
-      | a DAG whose node has an interval that is not a number  |
-      | a DAG whose node has an interval past 64 bits          |
+      | case                                                  |
+      | a DAG that is not JSON                                |
+      | an empty DAG text                                     |
+      | a DAG that is a JSON list                             |
+      | a DAG whose nodes are not a list                      |
+      | a DAG whose first node is a string                    |
+      | a DAG whose second node is a number                   |
+      | a DAG whose node has an interval that is not a number |
+      | a DAG whose node has an interval past 64 bits         |

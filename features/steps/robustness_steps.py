@@ -60,3 +60,13 @@ def step_submit_edge(context, case):
 @then("the Gateway accepts it with a new strategy id")
 def step_accepted(context):
     context.scenes.robustness.accepted()
+
+
+@when("a client submits a body of just over {mebibytes:d} MiB to the Gateway")
+def step_submit_oversized(context, mebibytes):
+    context.scenes.robustness.submit_oversized(mebibytes)
+
+
+@then("the Gateway refuses it with HTTP {status:d}, naming the limit of {limit:d} bytes")
+def step_refused_naming_size(context, status, limit):
+    context.scenes.robustness.refused_naming_size(status, limit)

@@ -47,6 +47,10 @@ def _world(world_id: str) -> Callable[[Body], Body]:
     return lambda body: {**body, "world_ids": [*body["world_ids"], world_id]}
 
 
+def _first_world(world_id: str) -> Callable[[Body], Body]:
+    return lambda body: {**body, "world_ids": [world_id, *body["world_ids"]]}
+
+
 def _nodes(count: int) -> Callable[[Body], Body]:
     nodes = [{"node_id": f"n{i}", "node_type": "pad"} for i in range(count)]
     return lambda body: {**body, "dag_json": json.dumps({"schema_version": "v1", "nodes": nodes})}
@@ -77,6 +81,7 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "a world id with a control character": BadSubmission(_world("w\x07bell"), 422, "E_WORLD_ID_INVALID"),
     "a world id with a NUL": BadSubmission(_world("w\x00nul"), 422, "E_WORLD_ID_INVALID"),
     "a world id ending in a newline": BadSubmission(_world("world\n"), 422, "E_WORLD_ID_INVALID"),
+    "a first world id ending in a newline": BadSubmission(_first_world("world\n"), 422, "E_WORLD_ID_INVALID"),
     "a world id with a space": BadSubmission(_world("two words"), 422, "E_WORLD_ID_INVALID"),
     "a world id of non-ASCII letters": BadSubmission(_world("wörld"), 422, "E_WORLD_ID_INVALID"),
     "a world id of 129 characters": BadSubmission(_world("w" * 129), 422, "E_WORLD_ID_INVALID"),
@@ -248,6 +253,18 @@ class RobustnessScene:
         self.announced = self.target.gateway.submit_announcing(mebibytes * 1024 * 1024, b'{"world_ids": [', wait=self.scenario.seconds(5))
         answer, took = self.announced
         self.scenario.observe("oversized body", f"{answer.describe() if answer else 'no answer'} after {took:.2f} s")
+
+    def submit_oversized(self, mebibytes: int) -> None:
+        body = {**self.good_body(), "meta": {"execution_domain": "dryrun", "pad": "x" * (mebibytes * 1024 * 1024 + 1)}}
+        self.answer = self.target.gateway.submit_raw(json.dumps(body).encode())
+        self.scenario.observe("oversized submission", self.answer.describe())
+
+    def refused_naming_size(self, status: int, limit_bytes: int) -> None:
+        answer = self._answer()
+        detail = answer.detail
+        if answer.status != status or not (isinstance(detail, str) and str(limit_bytes) in detail):
+            raise TargetFailure("the oversized submission's answer", expected=f"HTTP {status} with a detail naming {limit_bytes} bytes",
+                                observed=answer.describe())
 
     def refused_unread(self, status: int, within: float) -> None:
         if self.announced is None:
