@@ -43,3 +43,12 @@ def test_a_gateway_crashing_on_a_bad_dag_fails_those_rows_and_the_fuzz():
     assert fuzz and run.scenarios[fuzz[0]] == "failed", run.explain()
     message = run.failures[fuzz[0]]
     assert "not_a_server_error" in message and "POST /strategies" in message and "curl " in message, message
+
+
+def test_a_dagmanager_answering_unknown_fails_every_malformed_dag_row():
+    run = run_behave("features/robustness/dagmanager_malformed.feature", faults=["dagmanager_bad_dag_unknown"],
+                     userdata={"timeout_scale": "3"})
+    assert len(run.scenarios) >= 8, run.explain()
+    assert run.statuses("failed") == list(run.scenarios), run.explain()
+    for name, message in run.failures.items():
+        assert "expected INVALID_ARGUMENT" in message and "UNKNOWN" in message, (name, message)
