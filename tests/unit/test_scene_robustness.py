@@ -161,3 +161,17 @@ def test_an_empty_fuzz_is_not_a_pass(monkeypatch):
     monkeypatch.setattr(robustness, "fuzz_openapi", lambda url, s: FuzzReport(url, 0, 0, 0.1, "completed"))
     with pytest.raises(TargetFailure, match="no request to send"):
         _scene().fuzz("Gateway")
+
+
+def test_fuzz_settings_default_to_a_bounded_run_and_refuse_bad_values():
+    from qmtl_acceptance.config import load_config
+    from qmtl_acceptance.errors import ConfigError
+
+    config = load_config({}, environ={})
+    # Two services within about 60 s in the default run.
+    assert (config.fuzz_examples, config.fuzz_seconds, config.fuzz_seed) == (8, 25.0, 20260401)
+    assert load_config({"fuzz_seconds": "5", "fuzz_seed": "7"}, environ={}).fuzz_seconds == 5.0
+    with pytest.raises(ConfigError, match="fuzz_examples='many' is not a whole number"):
+        load_config({"fuzz_examples": "many"}, environ={})
+    with pytest.raises(ConfigError, match="fuzz_seconds must be at least 1"):
+        load_config({"fuzz_seconds": "0"}, environ={})
