@@ -84,6 +84,10 @@ class SuiteConfig:
     # Target qmtl: the Python whose environment has QMTL installed.
     qmtl_python: str = ""
     keep_logs: bool = True
+    # The robustness fuzz, per service: cases per operation and phase, wall-clock budget, seed.
+    fuzz_examples: int = 8
+    fuzz_seconds: float = 25.0
+    fuzz_seed: int = 20260401
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def seconds(self, base: float) -> float:
@@ -178,6 +182,15 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         if ttl < 1:
             raise ConfigError("setting token_ttl_seconds must be at least 1")
         values["token_ttl_seconds"] = ttl
+    for name, kind, low in (("fuzz_examples", int, 1), ("fuzz_seconds", float, 1), ("fuzz_seed", int, 0)):
+        if name in raw:
+            try:
+                number = kind(raw[name])
+            except ValueError:
+                raise ConfigError(f"setting {name}={raw[name]!r} is not a {'whole ' if kind is int else ''}number") from None
+            if number < low:
+                raise ConfigError(f"setting {name} must be at least {low}")
+            values[name] = number
     if "reports_dir" in raw:
         values["reports_dir"] = Path(raw["reports_dir"]).expanduser().resolve()
     if raw.get("token_keys_dir", "").strip():

@@ -53,6 +53,7 @@ KNOWN: dict[str, str] = {
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
     "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",
+    "dagmanager_bad_dag_unknown": "the DAG Manager answers a Diff of a malformed DAG with UNKNOWN and no reason, as the contract says real QMTL does",
     "dagmanager_redo_diff_fails": "the DAG Manager answers every RedoDiff with UNKNOWN, as real QMTL does",
     "dagmanager_no_standard_health": "the DAG Manager does not serve the standard grpc.health.v1 service",
     "tagquery_ignores_match_mode": "the DAG Manager's tag query treats match_mode all as any",

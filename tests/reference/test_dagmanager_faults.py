@@ -60,6 +60,12 @@ def redo_fails(c: DagManagerClient) -> str | None:
     return None
 
 
+def bad_dag_unknown(c: DagManagerClient) -> str | None:
+    outcome = c.diff_without_acks(uid("s"), "{not json", observe_for=2)
+    code = outcome.ended_with.name if outcome.ended_with is not None else "OK"
+    return None if code == "INVALID_ARGUMENT" and outcome.end_details else f"a malformed DAG answered {code}: {outcome.end_details!r}"
+
+
 def no_standard_health(c: DagManagerClient) -> str | None:
     try:
         c.standard_health()
@@ -88,6 +94,7 @@ PROBES: dict[str, Probe] = {
     "dagmanager_redo_diff_fails": redo_fails,
     "dagmanager_no_standard_health": no_standard_health,
     "tagquery_ignores_match_mode": all_means_any,
+    "dagmanager_bad_dag_unknown": bad_dag_unknown,
     "tagquery_forgets_diffed_nodes": forgets_nodes,
 }
 
