@@ -8,7 +8,7 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
 
   @clause.robustness.dagmanager.invalid_argument @deviation.dagmanager_bad_dag_unknown
   Scenario Outline: The DAG Manager refuses <case>
-    When the DAG Manager is asked to diff <case>
+    When the DAG Manager is sent <case> to diff
     Then the DAG Manager refuses it with INVALID_ARGUMENT and a reason
 
     Examples:

@@ -42,7 +42,7 @@ def step_refused_unread(context, status, limit):
     context.scenes.robustness.refused_unread(status, limit)
 
 
-@when("the DAG Manager is asked to diff {case:MalformedDag}")
+@when("the DAG Manager is sent {case:MalformedDagText} to diff")
 def step_diff_malformed(context, case):
     context.scenes.robustness.diff_malformed(case)
 

@@ -126,7 +126,7 @@ SERVICES = ("Gateway", "WorldService")
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "BadSubmission": tuple(BAD_SUBMISSIONS),
-    "MalformedDag": tuple(MALFORMED_DAGS),
+    "MalformedDagText": tuple(MALFORMED_DAGS),
     "EdgeSubmission": tuple(EDGE_SUBMISSIONS),
     "FuzzedService": SERVICES,
 }
