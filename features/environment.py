@@ -11,12 +11,15 @@ from behave import register_type
 from behave.fixture import fixture, use_fixture
 
 from qmtl_acceptance import clauses, diagnostics, report_labels, vocabulary
+from qmtl_acceptance.clients import wire_log
+from qmtl_acceptance.clients.dagmanager import DagManagerClient
+from qmtl_acceptance.clients.events import EventStream
 from qmtl_acceptance.clients.gateway import GatewayClient
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.logscan import LogWatch
-from qmtl_acceptance.run import gate
+from qmtl_acceptance.run import allure_extras, gate
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
 from qmtl_acceptance.stack import provider_for
 
@@ -63,13 +66,22 @@ def before_all(context):
     context.clause_ledger = clauses.ClauseLedger(clauses.load_cached())
     # TRANSITIONAL: step modules not yet moved onto scenes read these; removed once every domain is.
     context.gateway, context.stack, context.stack_provider = target.gateway, target.endpoints, target.provider
-    diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
+    results = context.suite.reports_dir / "allure-results"
+    version, commit = allure_extras.qmtl_version(target.provider)
+    diagnostics.environment_properties(results, {
         "Target": target.name,
+        "QMTL version": version or ("none (reference stack)" if target.name == "reference" else "unknown"),
+        "QMTL commit": commit or "unknown",
         "Contract": f"QMTL {context.suite.contract_version}",
+        "Machine": allure_extras.machine(),
         "Gateway": target.endpoints.gateway_url,
         "Timeout scale": context.suite.timeout_scale,
         "Deliberate faults": ",".join(context.suite.reference_faults) or "none",
     })
+    if results.is_dir():
+        allure_extras.write_executor(results, target.name)
+        allure_extras.write_categories(results)
+        allure_extras.write_startup_log(results, target.provider.log_files())
 
 
 def before_feature(context, feature):
@@ -85,15 +97,23 @@ def before_scenario(context, scenario):
     scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange
+    EventStream.on_record = DagManagerClient.on_record = scenario_state.record_exchange
     context.log_watch.mark()
     # TRANSITIONAL (see before_all).
     context.ids, context.observations = scenario_state.ids, scenario_state.observations
 
 
 def after_step(context, step):
-    exchanges = context.scenes.scenario.take_exchanges()
-    if exchanges:
-        diagnostics.attach_to_allure({"HTTP exchanges": diagnostics.exchanges_text(exchanges)})
+    taken = context.scenes.scenario.take_exchanges()
+    wire = [e for e in taken if isinstance(e, wire_log.WireRecord)]
+    exchanges = [e for e in taken if not isinstance(e, wire_log.WireRecord)]
+    evidence = {"HTTP exchanges": diagnostics.exchanges_text(exchanges)} if exchanges else {}
+    for kind, title in (("websocket", "WebSocket frames"), ("grpc", "gRPC messages")):
+        records = [r for r in wire if r.kind == kind]
+        if records:
+            evidence[title] = wire_log.records_text(records)
+    if evidence:
+        diagnostics.attach_to_allure(evidence)
     # behave tells an assertion that failed ("failed") from an exception ("error"); both get evidence.
     if step.status.name not in ("failed", "error"):
         return

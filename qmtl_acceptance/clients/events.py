@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from . import wire_log
+
 
 class HandshakeRefused(Exception):
     def __init__(self, status: int | None, reason: str) -> None:
@@ -37,8 +39,12 @@ def stream_url(base: str, query: dict[str, str] | None = None) -> str:
 class EventStream:
     """One open socket. A reader thread keeps every frame, so none is missed between checks."""
 
+    # Called with each frame sent or received, as evidence; the running scenario sets it.
+    on_record: "wire_log.Recorder | None" = None
+
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
+        self.on_record = EventStream.on_record
         self.opened_at = time.monotonic()
         self._frames: list[Frame] = []
         self._lock = threading.Lock()
@@ -82,6 +88,7 @@ class EventStream:
                     payload = message
                 with self._lock:
                     self._frames.append(Frame(time.monotonic(), payload))
+                wire_log.emit(self.on_record, "websocket", "received", "/ws/evt", payload)
         except ConnectionClosed:
             pass
         finally:
@@ -100,6 +107,7 @@ class EventStream:
 
     def send(self, payload: Any) -> None:
         self.connection.send(json.dumps(payload))
+        wire_log.emit(self.on_record, "websocket", "sent", "/ws/evt", payload)
 
     def close(self) -> None:
         try:

@@ -1,15 +1,41 @@
-"""behave's pretty console output, with a skipped step saying why instead of `# None`.
+"""behave's pretty console output, with a progress line per scenario and a skipped step saying why.
 
     behave -f qmtl_acceptance.run.console:Console
+
+Each scenario starts with `[k/N] elapsed 12 s, about 30 s left`: N is the
+run's selection, the estimate the mean time of the scenarios so far.
 """
 from __future__ import annotations
+
+import time
 
 from behave.formatter.pretty import PrettyFormatter
 from behave.model_core import Status
 
+from . import outcome
+
+
+def progress_line(k: int, total: int, elapsed: float) -> str:
+    line = f"[{k}/{total}] elapsed {elapsed:.0f} s"
+    done = k - 1
+    if done > 0 and total >= k:
+        line += f", about {elapsed / done * (total - done):.0f} s left"
+    return line
+
 
 class Console(PrettyFormatter):
     name = "pretty"
+
+    def __init__(self, stream_opener, config, **kwargs):
+        super().__init__(stream_opener, config, **kwargs)
+        self._started = time.monotonic()
+        self._count = 0
+
+    def scenario(self, scenario):
+        self._count += 1
+        total = len(outcome.ledger().selected) or self._count
+        self.stream.write(f"\n  {progress_line(self._count, max(total, self._count), time.monotonic() - self._started)}\n")
+        super().scenario(scenario)
 
     def print_steps(self):
         # Steps that never ran have no matched location; name the scenario's skip reason once.
