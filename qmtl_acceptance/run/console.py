@@ -15,11 +15,12 @@ from behave.model_core import Status
 from . import outcome
 
 
-def progress_line(k: int, total: int, elapsed: float) -> str:
+def progress_line(k: int, total: int, elapsed: float, scenarios_elapsed: float) -> str:
+    """``scenarios_elapsed`` leaves out the stack's start-up, which the remaining scenarios do not repeat."""
     line = f"[{k}/{total}] elapsed {elapsed:.0f} s"
     done = k - 1
     if done > 0 and total >= k:
-        line += f", about {elapsed / done * (total - done):.0f} s left"
+        line += f", about {scenarios_elapsed / done * (total - done):.0f} s left"
     return line
 
 
@@ -29,12 +30,17 @@ class Console(PrettyFormatter):
     def __init__(self, stream_opener, config, **kwargs):
         super().__init__(stream_opener, config, **kwargs)
         self._started = time.monotonic()
+        self._first_scenario: float | None = None
         self._count = 0
 
     def scenario(self, scenario):
+        now = time.monotonic()
+        if self._first_scenario is None:
+            self._first_scenario = now
         self._count += 1
-        total = len(outcome.ledger().selected) or self._count
-        self.stream.write(f"\n  {progress_line(self._count, max(total, self._count), time.monotonic() - self._started)}\n")
+        total = max(len(outcome.ledger().selected), self._count)
+        line = progress_line(self._count, total, now - self._started, now - self._first_scenario)
+        self.stream.write(f"\n  {line}\n")
         super().scenario(scenario)
 
     def print_steps(self):

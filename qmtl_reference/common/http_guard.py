@@ -85,18 +85,20 @@ class HttpGuard:
             await self.app(scope, receive, send)
             return
         began = time.monotonic()
-        status = [500]
+        status, correlation = [500], [_correlation_id(scope)]
 
         async def status_send(message: dict) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                if correlation[0] == "-":  # one the service made up for this request (proxied answers carry it)
+                    correlation[0] = _correlation_id({"headers": message.get("headers")})
             await send(message)
 
         try:
             await self._guarded(scope, receive, status_send)
         finally:
             access.info("%s %s %s %.1f ms correlation=%s", scope.get("method"), scope.get("path"), status[0],
-                        (time.monotonic() - began) * 1000, _correlation_id(scope))
+                        (time.monotonic() - began) * 1000, correlation[0])
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _declared_length(scope)
