@@ -1,6 +1,8 @@
 """python -m qmtl_acceptance.pages docs [REPORTS_DIR]
 python -m qmtl_acceptance.pages matrix NAME=RESULTS [NAME=RESULTS …] [-o reports/matrix.html] [--markdown]
 
+--markdown also prints the rows where some run did not pass, as a Markdown table.
+
 RESULTS is a run's reports folder, its run.json, or its JUnit folder or file.
 """
 from __future__ import annotations
@@ -47,7 +49,7 @@ def main(argv: list[str]) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(matrix.render(runs, FEATURES), encoding="utf-8")
         if markdown:
-            print("\n".join(matrix.text_rows(runs, FEATURES)))
+            print("\n".join(matrix.text_rows(runs, FEATURES, all_passed_too=False)))
         print(f"conformance matrix: {out}")
         return 0
     print(f"pages: unknown command '{command}' (docs, matrix)", file=sys.stderr)

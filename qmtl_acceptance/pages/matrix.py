@@ -71,14 +71,14 @@ def render(runs: list[tuple[str, Path]], features_dir: Path) -> str:
     return page("QMTL Acceptance — conformance matrix", body)
 
 
-def text_rows(runs: list[tuple[str, Path]], features_dir: Path) -> list[str]:
-    """The matrix as Markdown rows, for a README."""
+def text_rows(runs: list[tuple[str, Path]], features_dir: Path, *, all_passed_too: bool = True) -> list[str]:
+    """The matrix as Markdown rows, for a README; ``all_passed_too=False`` leaves out rows every run passed."""
     loaded = [(name, load_run(path)) for name, path in runs]
     lines = ["| scenario | " + " | ".join(n for n, _ in loaded) + " |", "|---" * (len(loaded) + 1) + "|"]
     for doc in read_features(features_dir):
         cells = [cell(results.get((doc.feature, doc.name)), doc.deviations) for _, results in loaded]
-        if all(c[0] == "not run" for c in cells):
+        if all(c[0] == "not run" for c in cells) or not all_passed_too and all(c[0] == "passed" for c in cells):
             continue
-        shown = [s if not m or s == "passed" else f"{s}: {m[:80]}" for s, m in cells]
-        lines.append(f"| {doc.name} | " + " | ".join(c.replace("|", "/") for c in shown) + " |")
+        shown = [s if not m or s == "passed" else f"{s}: {m[:170]}" for s, m in cells]
+        lines.append(f"| {doc.name.strip()} | " + " | ".join(c.replace("|", "/") for c in shown) + " |")
     return lines

@@ -74,7 +74,10 @@ class StreamingHTMLFormatter(Formatter):
 
     def feature(self, feature):
         for scenario in feature.walk_scenarios():
-            if not getattr(scenario, "_qmtl_html_snapshot", False):
+            # As the recorder counts: only what the run's tags and names selected (active-tag skips included).
+            selected = (scenario.should_run_with_tags(self.config.tag_expression)
+                        and scenario.should_run_with_name_select(self.config))
+            if selected and not getattr(scenario, "_qmtl_html_snapshot", False):
                 scenario._qmtl_html_snapshot = True
                 scenario.run = self._then_snapshot(scenario, scenario.run)
 
