@@ -22,7 +22,7 @@ STARTUP_LOG_LIMIT = 6000
 # Allure takes the first category whose rules match a failed or broken test.
 CATEGORIES = [
     {"name": "Stack failures", "matchedStatuses": ["failed", "broken"],
-     "messageRegex": "(?s).*(process exited|did not become ready|stopped answering|not run:|stack .* died|Unavailable).*"},
+     "messageRegex": "(?si).*(process exited|did not become ready|stopped answering|not run:|stack .* died|Unavailable).*"},
     {"name": "Known deviations", "matchedStatuses": ["failed", "broken"],
      "messageRegex": "(?s).*(deviation|known deviation).*"},
     {"name": "Suite defects", "matchedStatuses": ["broken"]},
