@@ -126,3 +126,31 @@ def test_a_scenario_page_shows_its_steps_and_an_attached_http_exchange(report):
     text = _visible_text(rendered.stdout)
     assert name in text and "Given the QMTL stack is running" in text, text[-2000:]
     assert "HTTP exchanges" in text and "Passed" in text, text[-2000:]
+
+
+def test_the_report_command_serves_the_report_on_loopback(report):
+    import signal
+    import time
+    import urllib.request
+
+    from qmtl_acceptance.stack.processes import free_port
+
+    reports, _, _, _ = report
+    port = free_port()
+    proc = subprocess.Popen(["bash", "scripts/report.sh", "--serve"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                            env={**os.environ, "QMTL_E2E_REPORTS_DIR": str(reports), "ALLURE_PORT": str(port)})
+    try:
+        deadline, page = time.monotonic() + 90, ""
+        while time.monotonic() < deadline and proc.poll() is None and not page:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in page.lower(), proc.stdout.read() if proc.poll() is not None else "nothing served"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        proc.communicate(timeout=30)
