@@ -50,7 +50,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "keep_logs": ("true", "keep each service's log under reports/logs/"),
     "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
 }
-# -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.html-pretty.*) carry a dot.
+# -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.*) carry a dot.
 _PASSED_THROUGH_PREFIXES = ("backfill_strategy_",)
 
 
