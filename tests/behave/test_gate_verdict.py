@@ -19,7 +19,7 @@ import pytest
 
 from qmtl_acceptance.stack.workdirs import sweep_orphans
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUBMISSION = "features/strategies/submission_rules.feature"
 # A long enough run to stop in the middle of, with no scenario that restarts a service.
 LONG_RUN = ["features/strategies/submission_rules.feature", "features/events", "features/dagmanager"]

@@ -20,7 +20,7 @@ import pytest
 
 from qmtl_acceptance.stack.processes import port_is_free
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 VENV_BIN = Path(sys.executable).parent
 
@@ -52,7 +52,10 @@ def test_the_readme_has_commands_and_every_one_is_tried():
     unknown = [c for c in COMMANDS if not c.startswith(("bash scripts/acceptance.sh", "bash scripts/test.sh", "bash scripts/stack.sh",
                                                         ".venv/bin/qmtl-reference tools sdk run",
                                                         # report.sh: tried by tests/test_report_browser.py
-                                                        "bash scripts/report.sh", ".venv/bin/python -m qmtl_acceptance.pages"))]
+                                                        "bash scripts/report.sh", ".venv/bin/python -m qmtl_acceptance.pages",
+                                                        # docker-engine.sh: run by tests/reference/test_compose_engine.py
+                                                        # where an engine may be brought up (QMTL_E2E_DOCKER_ENGINE=1)
+                                                        "bash scripts/docker-engine.sh", "sudo bash scripts/docker-engine.sh"))]
     assert unknown == [], f"README commands this test does not try: {unknown}"
     assert not any("@slow" in c for c in COMMANDS)
 
