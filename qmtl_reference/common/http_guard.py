@@ -17,6 +17,8 @@ from typing import Any, Awaitable, Callable
 
 from starlette.exceptions import HTTPException
 
+from ..faults import UnknownFault
+
 log = logging.getLogger("qmtl_reference.http")
 # One info line per request, so a green run's log still shows what each service did.
 access = logging.getLogger("qmtl_reference.access")
@@ -129,6 +131,12 @@ class HttpGuard:
             if not started:
                 await _send_json(send, 413, self._too_large())
         except Exception as exc:  # the last line of defence: nothing escapes as a bare 500
+            if isinstance(exc, UnknownFault):
+                # A faults file naming a fault nobody registered: say so, so a typo cannot pass for a fault run.
+                log.error("%s: %s", self.service, exc)
+                if not started:
+                    await _send_json(send, 500, {"detail": str(exc)})
+                return
             down = self.unavailable(exc)
             if down is not None:
                 log.warning("%s %r: %s (%s: %s)", scope.get("method"), scope.get("path"), down, type(exc).__name__, exc)
