@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import IO
 
 from behave_html_pretty_formatter import PrettyHTMLFormatter
 
 
 class StreamingHTMLFormatter(PrettyHTMLFormatter):
+    stream: IO[str]  # the base formatter's output stream
     name = "html-pretty"  # keeps the base formatter's -D behave.formatter.html-pretty.* options
 
     def __init__(self, stream_opener, config, *args, **kwargs):
@@ -41,7 +43,8 @@ class StreamingHTMLFormatter(PrettyHTMLFormatter):
 
     def _render(self) -> str:
         page = io.StringIO()
-        stream, self.stream = self.stream, page
+        stream = self.stream
+        self.stream = page
         self._closed = False
         try:
             PrettyHTMLFormatter.close(self)

@@ -8,9 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
+
 from .. import faults
 from ..common.ids import id_problem
-from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
 
 SUPPORTED_SCHEMA_VERSIONS = ("v1", "1", "1.0")
 # Limits stated in the README's contract notes. A body is refused whole
