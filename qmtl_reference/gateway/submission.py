@@ -176,7 +176,8 @@ def validate(body: Any) -> Submission:
     if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
         raise SubmissionRejected(
             400,
-            {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": "nodes must be a list of objects", "supported": list(SUPPORTED_SCHEMA_VERSIONS)}]},
+            {"code": "E_SCHEMA_INVALID",
+             "errors": [{"path": "nodes", "message": "nodes must be a list of objects", "supported": list(SUPPORTED_SCHEMA_VERSIONS)}]},
         )
     if len(nodes) > MAX_DAG_NODES:
         raise _reject(
