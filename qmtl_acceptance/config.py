@@ -122,7 +122,7 @@ def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     if parsed.scheme not in schemes or not parsed.hostname:
         raise ConfigError(f"setting {name}={value!r} is not a URL of scheme {' or '.join(schemes)}")
     try:
-        parsed.port
+        _ = parsed.port  # reading it validates it
     except ValueError:
         raise ConfigError(f"setting {name}={value!r} has an invalid port") from None
     return value.rstrip("/")

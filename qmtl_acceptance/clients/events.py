@@ -141,7 +141,8 @@ class EventStream:
         self._reader.join(timeout=2)
         if self._reader.is_alive():
             try:
-                self.connection.sock.shutdown(socket.SHUT_RDWR)
+                if self.connection.sock is not None:
+                    self.connection.sock.shutdown(socket.SHUT_RDWR)
             except (OSError, AttributeError):
                 pass
             self._reader.join(timeout=2)

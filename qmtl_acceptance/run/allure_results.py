@@ -19,7 +19,7 @@ def show_skip_reasons() -> None:
     from allure_commons.model2 import StatusDetails
 
     original = listener.scenario_status_details
-    if getattr(original, "_qmtl_skip_reasons", False):
+    if getattr(original, "__module__", None) == __name__:  # already ours
         return
 
     def status_details(scenario):
@@ -32,7 +32,6 @@ def show_skip_reasons() -> None:
             details.message = f"known deviation {', '.join(deviations)}: {details.message or ''}"
         return details
 
-    status_details._qmtl_skip_reasons = True
     listener.scenario_status_details = status_details
 
 

@@ -377,7 +377,7 @@ def _ledger(*statuses: str, selected: int | None = None, stop=None):
     ledger = RunLedger()
     keys = [ScenarioKey("F", f"s{i}") for i in range(selected if selected is not None else len(statuses))]
     ledger.selected = keys
-    for key, status in zip(keys, statuses):
+    for key, status in zip(keys, statuses, strict=False):
         ledger.record(ScenarioResult(key, status, "why" if status == "skipped" else ""))
     if stop:
         ledger.stop_once(*stop)

@@ -12,7 +12,7 @@ def test_a_fault_of_one_run_is_gone_for_the_next(shared_stack):
     faulted = shared_stack.run(SMOKE, faults=["skip_world_binding"])
     assert faulted.statuses("failed") == [BINDING], faulted.explain()
     healthy = shared_stack.run(SMOKE)
-    assert healthy.returncode == 0 and len(healthy.statuses("passed")) == 4, healthy.explain()
+    assert healthy.returncode == 0 and len(healthy.statuses("passed")) == 7, healthy.explain()
 
 
 def test_an_unknown_fault_name_in_the_file_fails_the_run_and_the_gateway_names_it(shared_stack):
