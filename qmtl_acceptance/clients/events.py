@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 import websocket
 from websocket import ABNF
 
+from . import wire_log
+
 # What the peer's close frame said when there was none: the connection just dropped.
 ABNORMAL_CLOSURE = 1006
 NO_STATUS = 1005
-
-from . import wire_log
 
 
 class HandshakeRefused(Exception):

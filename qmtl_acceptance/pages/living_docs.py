@@ -26,8 +26,8 @@ def render(features_dir: Path, run_json: Path) -> str:
             f"{'' if results else ' (none yet: run the suite)'}.</p>"]
     for area, in_area in groupby(sorted(docs, key=lambda d: d.area), key=lambda d: d.area):
         body.append(f"<h2>{escape(area)}</h2>")
-        for feature, scenarios in groupby(in_area, key=lambda d: d.feature):
-            scenarios = list(scenarios)
+        for feature, grouped in groupby(in_area, key=lambda d: d.feature):
+            scenarios = list(grouped)
             body.append(f"<h3>{escape(feature)}</h3><div class=narrative>{escape(scenarios[0].narrative)}</div><ul>")
             for doc in scenarios:
                 status, message = results.get((doc.feature, doc.name), ("not run", ""))

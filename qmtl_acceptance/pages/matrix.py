@@ -54,7 +54,7 @@ def render(runs: list[tuple[str, Path]], features_dir: Path) -> str:
     docs = read_features(features_dir)
     head = "".join(f"<th>{escape(name)}</th>" for name, _ in loaded)
     rows = []
-    totals = {name: {} for name, _ in loaded}
+    totals: dict[str, dict[str, int]] = {name: {} for name, _ in loaded}
     for doc in docs:
         cells = []
         for name, results in loaded:

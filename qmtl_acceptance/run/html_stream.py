@@ -18,8 +18,8 @@ from pathlib import Path
 from behave.formatter.base import Formatter
 
 from .. import diagnostics
-from ..redaction import redact
 from ..pages.html import badge, page
+from ..redaction import redact
 from .recorder import _FAILED, _interrupted, result_of
 
 EVIDENCE_LIMIT = 20000

@@ -74,10 +74,10 @@ def write_summary(reports_dir: Path, ledger: RunLedger, target: str = "") -> Non
                     for r in ledger.results],
         "stop": None if ledger.stop is None else {"kind": ledger.stop.kind, "message": ledger.stop.message},
     }
-    target = reports_dir / SUMMARY
-    temporary = target.with_suffix(".json.tmp")
+    summary = reports_dir / SUMMARY
+    temporary = summary.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(temporary, target)
+    os.replace(temporary, summary)
 
 
 def locations(reports_dir: Path, cwd: Path | None = None) -> list[str]:
