@@ -71,17 +71,23 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(m):
         features = settings.features_for(m.path)
-        verdict, detail, seconds = run_one(m, features, settings_with(args.timeout), live, log_dir, m.short_id)
+        verdict, detail, seconds = run_one(m, features, settings_with(args.timeout), live, log_dir, m.short_id,
+                                           leave_out=tuple(sorted(set().union(*(left_out.get(f, ()) for f in features)))))
         return Outcome(m, verdict, detail, features, seconds)
 
     def settings_with(timeout):
         from dataclasses import replace
         return replace(settings, timeout_seconds=timeout)
 
+    # Scenarios red on the unmutated code, by feature folder: left out of every mutant's run (a kill
+    # by them would mean nothing) and named in the report.
+    left_out: dict[str, set[str]] = {}
+
     def baseline(features):
+        red: list[str] = []
         verdict, detail, seconds = run_one(None, features, settings_with(args.timeout), live, log_dir,
-                                           "baseline-" + "-".join(f.replace("/", "_") for f in features))
-        return features, verdict, detail, seconds
+                                           "baseline-" + "-".join(f.replace("/", "_") for f in features), red=red)
+        return features, verdict, detail, seconds, red
 
     pool = ThreadPoolExecutor(max_workers=args.jobs)
     futures = []
@@ -89,16 +95,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_baseline:
             sets = sorted({settings.features_for(m.path) for m in pending})
             futures = [pool.submit(baseline, f) for f in sets]
-            red = []
+            broken = []
             for future in as_completed(futures):
-                features, verdict, detail, seconds = future.result()
+                features, verdict, detail, seconds, red = future.result()
                 print(f"baseline {', '.join(features)}: {'green' if verdict == 'survived' else verdict} "
-                      f"({seconds:.0f} s){' — ' + detail if detail else ''}", flush=True)
-                if verdict != "survived":
-                    red.append(features)
-            if red:
-                print(f"mutation: the unmutated code fails {len(red)} feature set(s); no mutant can be judged "
-                      f"(logs: {log_dir})", file=sys.stderr)
+                      f"({seconds:.0f} s){'; red, left out: ' + '; '.join(red) if red else ''}", flush=True)
+                if verdict != "survived" and not red:
+                    broken.append(f"{', '.join(features)}: {detail}")
+                for folder in features:
+                    left_out.setdefault(folder, set()).update(red)
+            if broken:
+                print(f"mutation: the unmutated code cannot be judged ({'; '.join(broken)}; logs: {log_dir})",
+                      file=sys.stderr)
                 pool.shutdown(wait=True)
                 return 2
         futures = [pool.submit(one, m) for m in pending]
@@ -120,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     result = report.score(ordered)
     meta = {"tool_version": version("cosmic-ray"), "sample": len(chosen), "sites": sites, "seed": args.seed,
             "threshold": args.threshold, "wall_seconds": time.monotonic() - started, "jobs": args.jobs,
-            "timeout_seconds": args.timeout, "timeout_scale": settings.timeout_scale}
+            "timeout_seconds": args.timeout, "timeout_scale": settings.timeout_scale,
+            "left_out": sorted(set().union(*left_out.values())) if left_out else []}
     table = report.write(ordered, result, meta, args.reports_dir)
     print(f"mutation: behave logs in {log_dir}")
     print(f"mutation: score {result.value:.1%} (killed {result.killed}, timed out {result.timed_out}, "

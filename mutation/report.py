@@ -46,6 +46,8 @@ def write(outcomes: list[Outcome], result: Score, meta: dict, out_dir: Path) -> 
         f"**Score: {result.value:.1%}** = (killed {result.killed} + timed out {result.timed_out}) / "
         f"non-equivalent {result.non_equivalent}; survived {result.survived}; equivalent {result.equivalent}.",
         "",
+        *([f"Left out of every mutant's run, being red on the unmutated code: {'; '.join(meta['left_out'])}.", ""]
+          if meta.get("left_out") else []),
         "| mutant | key | file:line | operator | mutation | verdict | killed by / reason | features | s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]

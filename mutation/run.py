@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -67,22 +68,37 @@ def end(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def behave_command(features: tuple[str, ...], settings: Settings, reports: Path) -> list[str]:
-    return [
+def behave_command(features: tuple[str, ...], settings: Settings, reports: Path,
+                   stop_at_first: bool = True, leave_out: tuple[str, ...] = ()) -> list[str]:
+    command = [
         sys.executable, "-m", "behave", *features,
         "-D", f"timeout_scale={settings.timeout_scale:g}",
         "-D", f"reports_dir={reports}",
-        "--stop", "-f", "progress",
+        "-f", "progress",
         "--junit", "--junit-directory", str(reports / "junit"),
     ]
+    if stop_at_first:
+        command.append("--stop")
+    if leave_out:
+        # behave selects scenarios by a name pattern only; a negative look-ahead leaves these out.
+        names = "|".join(re.escape(n) for n in leave_out)
+        command += ["--name", f"^(?!(?:{names})\\s*$)"]
+    return command
 
 
-def first_failure(junit_dir: Path) -> str | None:
+def failures(junit_dir: Path) -> list[tuple[str, str]]:
+    """(feature, scenario name) of every failed scenario, in report order."""
+    found = []
     for report in sorted(junit_dir.glob("*.xml")):
         for case in ET.parse(report).getroot().iter("testcase"):
             if any(child.tag in ("failure", "error") for child in case):
-                return f"{case.get('classname', '')}: {case.get('name', '')}".strip(": ")
-    return None
+                found.append((case.get("classname", ""), case.get("name", "")))
+    return found
+
+
+def first_failure(junit_dir: Path) -> str | None:
+    found = failures(junit_dir)
+    return f"{found[0][0]}: {found[0][1]}".strip(": ") if found else None
 
 
 def _last_line(text: str) -> str:
@@ -91,15 +107,21 @@ def _last_line(text: str) -> str:
 
 
 def run_one(mutant: Mutant | None, features: tuple[str, ...], settings: Settings, live: LiveRuns,
-            log_dir: Path, label: str) -> tuple[str, str, float]:
-    """(verdict, detail, seconds) for one behave run; mutant None runs the unmutated code."""
+            log_dir: Path, label: str, leave_out: tuple[str, ...] = (),
+            red: list | None = None) -> tuple[str, str, float]:
+    """(verdict, detail, seconds) for one behave run.
+
+    mutant None is the baseline: the unmutated code, every scenario run, the
+    failed ones' names appended to `red`. A mutant's run stops at its first
+    failed scenario and leaves out the scenarios red on the baseline.
+    """
     started = time.monotonic()
     folder = scratch.make(mutant)
     try:
         reports = folder / "reports"
         log_path = log_dir / f"{label}.log"
         with open(log_path, "w") as log:
-            proc = subprocess.Popen(behave_command(features, settings, reports), cwd=folder, stdout=log,
+            proc = subprocess.Popen(behave_command(features, settings, reports, stop_at_first=mutant is not None, leave_out=leave_out), cwd=folder, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             live.add(proc)
             try:
@@ -117,6 +139,8 @@ def run_one(mutant: Mutant | None, features: tuple[str, ...], settings: Settings
             return TIMED_OUT, f"no verdict within {settings.timeout_seconds:g} s", seconds
         if proc.returncode == 0:
             return SURVIVED, "", seconds
+        if red is not None:
+            red.extend(name.strip() for _, name in failures(reports / "junit"))
         failed = first_failure(reports / "junit")
         if failed:
             return KILLED, failed, seconds
