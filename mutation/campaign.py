@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from mutation import mutants as mutant_source
-from mutation import report
+from mutation import report, scratch
 from mutation.run import EQUIVALENT, KILLED, TIMED_OUT, LiveRuns, Outcome, run_one
 from mutation.settings import PROJECT_ROOT, load_equivalent, load_settings
 
@@ -42,12 +42,20 @@ def parse_args(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     settings, args = parse_args(argv)
+    source = scratch.snapshot()
+    try:
+        return _campaign(settings, args, source)
+    finally:
+        scratch.remove(source)
+
+
+def _campaign(settings, args, source: Path) -> int:
     try:
         equivalent = load_equivalent()
         if args.key:
-            chosen, sites = mutant_source.find(settings, args.key), len(args.key)
+            chosen, sites = mutant_source.find(settings, args.key, source), len(args.key)
         else:
-            chosen, sites = mutant_source.draw(settings, args.sample, args.seed)
+            chosen, sites = mutant_source.draw(settings, args.sample, args.seed, source)
     except (LookupError, ValueError) as exc:
         print(f"mutation: {exc}", file=sys.stderr)
         return 2
@@ -58,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     live = LiveRuns()
+
+    def write_table(final: bool):
+        ordered = [outcomes[m.key] for m in chosen if m.key in outcomes]
+        meta = {"tool_version": version("cosmic-ray"), "sample": len(chosen), "sites": sites, "seed": args.seed,
+                "threshold": args.threshold, "wall_seconds": time.monotonic() - started, "jobs": args.jobs,
+                "timeout_seconds": args.timeout, "timeout_scale": settings.timeout_scale, "complete": final,
+                "left_out": sorted(set().union(*left_out.values())) if left_out else []}
+        result = report.score(ordered)
+        return ordered, result, meta, report.write(ordered, result, meta, args.reports_dir)
+
     log_dir = Path(tempfile.mkdtemp(prefix="qmtl-mutation-logs-"))
     outcomes: dict[str, Outcome] = {}
     pending = []
@@ -71,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(m):
         features = settings.features_for(m.path)
-        verdict, detail, seconds = run_one(m, features, settings_with(args.timeout), live, log_dir, m.short_id,
+        verdict, detail, seconds = run_one(m, features, settings_with(args.timeout), live, log_dir, m.short_id, source=source,
                                            leave_out=tuple(sorted(set().union(*(left_out.get(f, ()) for f in features)))))
         return Outcome(m, verdict, detail, features, seconds)
 
@@ -86,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     def baseline(features):
         red: list[str] = []
         verdict, detail, seconds = run_one(None, features, settings_with(args.timeout), live, log_dir,
-                                           "baseline-" + "-".join(f.replace("/", "_") for f in features), red=red)
+                                           "baseline-" + "-".join(f.replace("/", "_") for f in features), red=red,
+                                           source=source)
         return features, verdict, detail, seconds, red
 
     pool = ThreadPoolExecutor(max_workers=args.jobs)
@@ -113,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         for done, future in enumerate(as_completed(futures), 1):
             o = future.result()
             outcomes[o.mutant.key] = o
+            write_table(final=False)  # a long campaign's table so far survives an interrupt
             print(f"[{done}/{len(pending)}] {o.mutant.short_id} {o.mutant.path}:{o.mutant.line} {o.verdict}"
                   f"{' — ' + o.detail if o.detail else ''} ({o.seconds:.0f} s)", flush=True)
     except KeyboardInterrupt:
@@ -124,13 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     pool.shutdown(wait=True)
 
-    ordered = [outcomes[m.key] for m in chosen if m.key in outcomes]
-    result = report.score(ordered)
-    meta = {"tool_version": version("cosmic-ray"), "sample": len(chosen), "sites": sites, "seed": args.seed,
-            "threshold": args.threshold, "wall_seconds": time.monotonic() - started, "jobs": args.jobs,
-            "timeout_seconds": args.timeout, "timeout_scale": settings.timeout_scale,
-            "left_out": sorted(set().union(*left_out.values())) if left_out else []}
-    table = report.write(ordered, result, meta, args.reports_dir)
+    ordered, result, meta, table = write_table(final=True)
     print(f"mutation: behave logs in {log_dir}")
     print(f"mutation: score {result.value:.1%} (killed {result.killed}, timed out {result.timed_out}, "
           f"survived {result.survived}, equivalent {result.equivalent}) in {meta['wall_seconds']:.0f} s; table: {table}")

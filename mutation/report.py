@@ -37,7 +37,7 @@ def _cell(text: str) -> str:
 def write(outcomes: list[Outcome], result: Score, meta: dict, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = [
-        "# Mutation campaign",
+        "# Mutation campaign" + ("" if meta.get("complete", True) else f" (under way: {len(outcomes)} judged)"),
         "",
         f"Tool: Cosmic Ray {meta['tool_version']}; sample {meta['sample']} of {meta['sites']} mutation sites, "
         f"seed {meta['seed']}; threshold {meta['threshold']:.0%}; wall time {meta['wall_seconds']:.0f} s; "

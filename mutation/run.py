@@ -108,7 +108,7 @@ def _last_line(text: str) -> str:
 
 def run_one(mutant: Mutant | None, features: tuple[str, ...], settings: Settings, live: LiveRuns,
             log_dir: Path, label: str, leave_out: tuple[str, ...] = (),
-            red: list | None = None) -> tuple[str, str, float]:
+            red: list | None = None, source: Path | None = None) -> tuple[str, str, float]:
     """(verdict, detail, seconds) for one behave run.
 
     mutant None is the baseline: the unmutated code, every scenario run, the
@@ -116,7 +116,7 @@ def run_one(mutant: Mutant | None, features: tuple[str, ...], settings: Settings
     failed scenario and leaves out the scenarios red on the baseline.
     """
     started = time.monotonic()
-    folder = scratch.make(mutant)
+    folder = scratch.make(mutant, source) if source else scratch.make(mutant)
     try:
         reports = folder / "reports"
         log_path = log_dir / f"{label}.log"

@@ -21,18 +21,29 @@ COPIED = ("qmtl_reference", "qmtl_acceptance", "qmtl_wire", "features", "contrac
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
+def snapshot(root: Path = PROJECT_ROOT) -> Path:
+    """The project as it is now: a campaign draws and copies from this, so editing the tree meanwhile changes nothing."""
+    folder = Path(tempfile.mkdtemp(prefix="qmtl-mutation-source-"))
+    _copy(root, folder)
+    return folder
+
+
 def make(mutant: Mutant | None, root: Path = PROJECT_ROOT) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="qmtl-mutant-"))
+    _copy(root, folder)
+    if mutant is not None:
+        (folder / mutant.path).write_text(mutant.mutated_source)
+    _check_imports_from(folder)
+    return folder
+
+
+def _copy(root: Path, folder: Path) -> None:
     for name in COPIED:
         source = root / name
         if source.is_dir():
             shutil.copytree(source, folder / name, ignore=IGNORED)
         elif source.exists():
             shutil.copy2(source, folder / name)
-    if mutant is not None:
-        (folder / mutant.path).write_text(mutant.mutated_source)
-    _check_imports_from(folder)
-    return folder
 
 
 def _check_imports_from(folder: Path) -> None:
