@@ -1,8 +1,9 @@
 """Cosmic Ray's mutants of the contract code: enumerate, key stably, draw a seeded sample.
 
 A mutant is (file, operator, occurrence) as Cosmic Ray numbers them; its key
-is the file plus a hash of the original and the mutated line, so a judgement
-about it (equivalent.yaml) survives edits elsewhere in the file.
+is the file plus a hash of the original and the mutated line and the lines
+beside it, so a judgement about it (equivalent.yaml) survives edits elsewhere
+in the file.
 """
 from __future__ import annotations
 
@@ -28,10 +29,12 @@ class Mutant:
     original_line: str
     mutated_line: str
     mutated_source: str
+    neighbours: str = ""  # the lines just before and after, so two identical lines in one file get two keys
 
     @property
     def key(self) -> str:
-        digest = hashlib.sha1(f"{self.original_line.strip()}\n{self.mutated_line.strip()}".encode()).hexdigest()
+        text = f"{self.original_line.strip()}\n{self.mutated_line.strip()}\n{self.neighbours}"
+        digest = hashlib.sha1(text.encode()).hexdigest()
         return f"{self.path}:{digest[:12]}"
 
     @property
@@ -88,7 +91,8 @@ def realise(site: Site, root: Path = PROJECT_ROOT) -> Mutant | None:
             break
     original = before[line - 1] if line - 1 < len(before) else ""
     changed = after[line - 1] if line - 1 < len(after) else ""
-    return Mutant(site.path, line, site.operator, site.occurrence, original, changed, mutated)
+    neighbours = "\n".join(before[i].strip() for i in (line - 2, line) if 0 <= i < len(before))
+    return Mutant(site.path, line, site.operator, site.occurrence, original, changed, mutated, neighbours)
 
 
 def draw(settings: Settings, size: int, seed: int, root: Path = PROJECT_ROOT) -> tuple[list[Mutant], int]:
