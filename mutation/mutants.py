@@ -70,10 +70,25 @@ def sites(settings: Settings, root: Path = PROJECT_ROOT) -> list[Site]:
             operator = _operator(name)
             positions = [start for node in ast_nodes(module_ast) for start, _ in operator.mutation_positions(node)]
             for occurrence, (line, _col) in enumerate(positions):
-                text = lines[line - 1] if 0 < line <= len(lines) else ""
-                if any(s.search(text) for s in skips):
+                if any(s.search(text) for s in skips for text in _governing_lines(lines, line)):
                     continue
                 found.append(Site(rel, line, name, occurrence))
+    return found
+
+
+def _governing_lines(lines: list[str], line: int) -> list[str]:
+    """The line itself and each less-indented line it sits under: a skipped `if` skips its body too."""
+    if not 0 < line <= len(lines):
+        return []
+    found = [lines[line - 1]]
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for text in reversed(lines[: line - 1]):
+        stripped = text.lstrip()
+        if stripped and not stripped.startswith("#") and len(text) - len(stripped) < indent:
+            found.append(text)
+            indent = len(text) - len(stripped)
+            if indent == 0:
+                break
     return found
 
 
