@@ -54,6 +54,8 @@ def before_all(context):
         "stores": "visible" if target.stores_visible else "hidden",
         "restarts": "available" if target.provider.restartable else "unavailable",
         "signing": gate.signing(target.token_signing_keys(), target.gateway.jwks),
+        "worldservice": "addressed" if target.endpoints.worldservice_url else "unaddressed",
+        "dagmanager": "addressed" if target.endpoints.dagmanager_address else "unaddressed",
     }
     timings = target.provider.startup_timings()
     if timings:

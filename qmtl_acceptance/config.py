@@ -43,6 +43,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "compose_file": ("docker-compose.e2e.yml", "target compose: the compose file to run"),
     "qmtl_config": ("", "target qmtl: a YAML fragment merged over the generated qmtl.yml"),
     "qmtl_python": ("the Python beside `qmtl` on PATH", "target qmtl: the Python whose environment has QMTL installed"),
+    "fuzz_examples": ("8", "generated requests per operation in the robustness fuzz"),
+    "fuzz_seconds": ("25", "the robustness fuzz's time budget per service, in seconds"),
+    "fuzz_seed": ("20260401", "the robustness fuzz's seed, so a finding reproduces"),
+    "token_keys_dir": ("", "target external: a folder of the Gateway's signing keys (<kid>.pem) the operator can read"),
     "keep_logs": ("true", "keep each service's log under reports/logs/"),
     "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
 }
@@ -69,6 +73,8 @@ class SuiteConfig:
     dagmanager_address: str = ""
     redis_url: str = ""
     postgres_dsn: str = ""
+    # Target external: a folder of the Gateway's signing keys (<kid>.pem) the operator can read.
+    token_keys_dir: Path | None = None
     # One knob for slow machines: every deadline in the suite is multiplied by it.
     timeout_scale: float = 1.0
     reports_dir: Path = PROJECT_ROOT / "reports"
@@ -81,6 +87,10 @@ class SuiteConfig:
     # Target qmtl: the Python whose environment has QMTL installed.
     qmtl_python: str = ""
     keep_logs: bool = True
+    # The robustness fuzz, per service: cases per operation and phase, wall-clock budget, seed.
+    fuzz_examples: int = 8
+    fuzz_seconds: float = 25.0
+    fuzz_seed: int = 20260401
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def seconds(self, base: float) -> float:
@@ -175,8 +185,22 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         if ttl < 1:
             raise ConfigError("setting token_ttl_seconds must be at least 1")
         values["token_ttl_seconds"] = ttl
+    for name, kind, low in (("fuzz_examples", int, 1), ("fuzz_seconds", float, 1), ("fuzz_seed", int, 0)):
+        if name in raw:
+            try:
+                number = kind(raw[name])
+            except ValueError:
+                raise ConfigError(f"setting {name}={raw[name]!r} is not a {'whole ' if kind is int else ''}number") from None
+            if number < low:
+                raise ConfigError(f"setting {name} must be at least {low}")
+            values[name] = number
     if "reports_dir" in raw:
         values["reports_dir"] = Path(raw["reports_dir"]).expanduser().resolve()
+    if raw.get("token_keys_dir", "").strip():
+        keys = Path(raw["token_keys_dir"].strip()).expanduser().resolve()
+        if not keys.is_dir():
+            raise ConfigError(f"setting token_keys_dir={raw['token_keys_dir']!r} is not a folder")
+        values["token_keys_dir"] = keys
     if "compose_file" in raw:
         values["compose_file"] = Path(raw["compose_file"]).expanduser().resolve()
     version = raw.get("contract_version", "2026-04").strip()

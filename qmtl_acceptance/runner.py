@@ -30,10 +30,10 @@ PLACEHOLDERS = ("python", "strategy", "start", "end", "world", "gateway_url", "l
 # Strategies the backfill features run, by role. A team pointing runner_command
 # at its own runner can name its own with -D backfill_strategy_<role>=MODULE:CLASS.
 STRATEGIES = {
-    "sample": "tests.sample_strategy:SampleStrategy",
-    "without history": "tests.sample_strategy:NoHistoryStrategy",
-    "missing module": "tests.no_such_strategy_module:SampleStrategy",
-    "missing class": "tests.sample_strategy:NoSuchStrategy",
+    "sample": "qmtl_reference.samples.sample_strategy:SampleStrategy",
+    "without history": "qmtl_reference.samples.sample_strategy:NoHistoryStrategy",
+    "missing module": "qmtl_reference.samples.no_such_strategy_module:SampleStrategy",
+    "missing class": "qmtl_reference.samples.sample_strategy:NoSuchStrategy",
 }
 
 _INT = {"type": "integer"}

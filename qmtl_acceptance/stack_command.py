@@ -96,7 +96,7 @@ def main(args: list[str]) -> int:
         print("run the features against it:")
         print(f"  bash scripts/acceptance.sh -D target=external {defines}")
         print("run the strategy runner against it:")
-        runner = ("  .venv/bin/qmtl-reference tools sdk run tests.sample_strategy:SampleStrategy "
+        runner = ("  .venv/bin/qmtl-reference tools sdk run qmtl_reference.samples.sample_strategy:SampleStrategy "
                   "--start-time 1700000000 --end-time 1700003600")
         if endpoints.gateway_url != f"http://127.0.0.1:{DEFAULT_GATEWAY_PORT}":
             runner += f" --gateway-url {endpoints.gateway_url}"

@@ -1,14 +1,32 @@
 """Deliberate defects, switched on by name, that prove the features can fail.
 
-``QMTL_REFERENCE_FAULTS`` holds a comma-separated list of names from KNOWN.
-A service refuses to start with a name it does not know, so a typo cannot
-silently turn a fault test into a passing run.
+Two sources name the active faults, and a service honours both:
+
+- ``QMTL_REFERENCE_FAULTS``: a comma-separated list of names from KNOWN, fixed
+  for the life of the process.
+- ``QMTL_REFERENCE_FAULTS_FILE``: the path of a file holding such a list. It is
+  re-read whenever it changes (checked by its inode, size and modification
+  time on every fault check), so one running stack can serve run after run,
+  each with other faults. Only the owner of the machine can write it; nothing
+  reaches it over the network. Write it with ``write_faults_file``, which
+  replaces it atomically, so a reader never sees half a list.
+
+A name the registry does not know is refused loudly: at start a service exits
+with one line naming it, and a file changed to an unknown name later makes
+every fault check of that service fail (and says why on stderr), so a typo can
+never silently turn a fault test into a passing run.
 """
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Mapping
 
 ENV_VAR = "QMTL_REFERENCE_FAULTS"
+FILE_ENV_VAR = "QMTL_REFERENCE_FAULTS_FILE"
 
 KNOWN: dict[str, str] = {
     # Gateway: tokens
@@ -35,6 +53,7 @@ KNOWN: dict[str, str] = {
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
     "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",
+    "dagmanager_bad_dag_unknown": "the DAG Manager answers a Diff of a malformed DAG with UNKNOWN and no reason, as the contract says real QMTL does",
     "dagmanager_redo_diff_fails": "the DAG Manager answers every RedoDiff with UNKNOWN, as real QMTL does",
     "dagmanager_no_standard_health": "the DAG Manager does not serve the standard grpc.health.v1 service",
     "tagquery_ignores_match_mode": "the DAG Manager's tag query treats match_mode all as any",
@@ -90,24 +109,92 @@ KNOWN: dict[str, str] = {
     "backfill_window_shifted": "the runner asks for the window shifted one interval earlier",
 }
 
+# Faults a service reads once, when it starts: the dialled DAG Manager address,
+# the registered gRPC services and the worker that is or is not started. Set
+# in the faults file of a running stack, they change nothing until a restart.
+AT_START: frozenset[str] = frozenset(
+    {"gateway_dials_default_dagmanager", "dagmanager_no_standard_health", "strategy_status_never_advances"}
+)
+
 
 class UnknownFault(ValueError):
     pass
 
 
-def active_faults(environ: os._Environ | dict | None = None) -> frozenset[str]:
-    raw = (environ if environ is not None else os.environ).get(ENV_VAR, "")
-    names = frozenset(n.strip() for n in raw.split(",") if n.strip())
+def parse_names(raw: str) -> frozenset[str]:
+    """The fault names of a comma- or newline-separated list; unknown names are refused."""
+    names = frozenset(n.strip() for n in raw.replace("\n", ",").split(",") if n.strip())
     unknown = sorted(names - KNOWN.keys())
     if unknown:
         raise UnknownFault(f"unknown reference fault(s): {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
     return names
 
 
+class _FaultsFile:
+    """The names in one faults file, read again only when the file has changed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._path = ""
+        self._signature: tuple[int, int, int] | None = None
+        self._names: frozenset[str] = frozenset()
+        self._complained: tuple[int, int, int] | None = None
+
+    def names(self, path: str) -> frozenset[str]:
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            raise UnknownFault(f"the faults file {path} named by {FILE_ENV_VAR} cannot be read: {exc.strerror}") from None
+        signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._lock:
+            if path == self._path and signature == self._signature:
+                return self._names
+            try:
+                names = parse_names(Path(path).read_text())
+            except UnknownFault as exc:
+                if self._complained != signature:
+                    self._complained = signature
+                    print(f"faults file {path}: {exc}", file=sys.stderr, flush=True)
+                raise
+            except OSError as exc:
+                raise UnknownFault(f"the faults file {path} named by {FILE_ENV_VAR} cannot be read: {exc.strerror}") from None
+            self._path, self._signature, self._names = path, signature, names
+            return names
+
+
+_FILE = _FaultsFile()
+
+
+def active_faults(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    environ = os.environ if environ is None else environ
+    names = parse_names(environ.get(ENV_VAR, ""))
+    path = environ.get(FILE_ENV_VAR, "")
+    return names | _FILE.names(path) if path else names
+
+
 def is_active(name: str) -> bool:
     if name not in KNOWN:
         raise UnknownFault(f"fault {name!r} is not registered in qmtl_reference.faults.KNOWN")
     return name in active_faults()
+
+
+def write_faults_file(path: Path, names: Iterable[str]) -> frozenset[str]:
+    """Switch a running stack's faults: check every name, then replace the file in one step."""
+    chosen = parse_names(",".join(names))
+    path = Path(path)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    staging.write_text("".join(f"{name}\n" for name in sorted(chosen)))
+    # Readers notice a change by the file's signature; a strictly later mtime
+    # keeps it new even when a reused inode and an equal size coincide within
+    # one tick of the file system's clock.
+    try:
+        previous = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        previous = 0
+    stamp = max(time.time_ns(), previous + 1)
+    os.utime(staging, ns=(stamp, stamp))
+    os.replace(staging, path)
+    return chosen
 
 
 if __name__ == "__main__":

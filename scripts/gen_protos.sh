@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the committed gRPC stubs from qmtl_wire/proto/*.proto.
-# tests/test_proto_stubs.py fails when the committed stubs drift from the .proto.
+# tests/unit/test_proto_stubs.py fails when the committed stubs drift from the .proto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m grpc_tools.protoc -I qmtl_wire/proto \

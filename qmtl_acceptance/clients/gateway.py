@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import base64
+import socket
+import time
 import json
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -176,3 +178,50 @@ class GatewayClient:
 
     def activation(self, world_id: str, strategy_id: str, side: str) -> Answer:
         return self.request("GET", f"/worlds/{_segment(world_id)}/activation", params={"strategy_id": strategy_id, "side": side})
+
+    # -- raw bodies, for bad input
+    def submit_raw(self, content: bytes) -> Answer:
+        """POST /strategies with a body exactly as given (not necessarily JSON)."""
+        return self.request("POST", "/strategies", content=content, headers={"Content-Type": "application/json"})
+
+    def submit_announcing(self, length: int, sent: bytes, wait: float) -> tuple[Answer | None, float]:
+        """POST /strategies announcing ``length`` bytes but sending only ``sent``; the answer (None if none in ``wait`` s) and its delay.
+
+        A service that refuses an oversized body from its Content-Length answers at once;
+        one that reads the body whole waits for bytes that never come.
+        """
+        parsed = httpx.URL(self.base_url)
+        head = (
+            f"POST /strategies HTTP/1.1\r\nHost: {parsed.host}:{parsed.port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        started = time.monotonic()
+        with socket.create_connection((parsed.host, parsed.port or 80), timeout=wait) as sock:
+            sock.sendall(head + sent)
+            received = b""
+            try:
+                while b"\r\n\r\n" not in received or not _complete(received):
+                    chunk = sock.recv(65536)
+                    if not chunk:
+                        break
+                    received += chunk
+            except (socket.timeout, ConnectionResetError):
+                pass
+        took = time.monotonic() - started
+        if not received.startswith(b"HTTP/"):
+            return None, took
+        status_line, _, rest = received.partition(b"\r\n")
+        _, _, payload = rest.partition(b"\r\n\r\n")
+        try:
+            body: Any = json.loads(payload.decode("utf-8", "replace"))
+        except ValueError:
+            body = payload.decode("utf-8", "replace")
+        return Answer(int(status_line.split()[1]), body, {}, took), took
+
+
+def _complete(received: bytes) -> bool:
+    head, _, payload = received.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(payload) >= int(line.split(b":", 1)[1])
+    return False

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .dagmanager import DagManagerScene
     from .events import EventsScene
     from .health import HealthScene
+    from .robustness import RobustnessScene
     from .smoke import SmokeScene
     from .strategies import StrategiesScene
     from .worldservice import WorldServiceScene
@@ -74,6 +75,12 @@ class Scenes:
         from .backfill import BackfillScene
 
         return BackfillScene(self.target, self.scenario, self.worlds)
+
+    @cached_property
+    def robustness(self) -> RobustnessScene:
+        from .robustness import RobustnessScene
+
+        return RobustnessScene(self.target, self.scenario, self.worlds)
 
 
 __all__ = ["Scenario", "Scenes", "Target", "Worlds"]

@@ -94,6 +94,12 @@ class ExternalStack(StackProvider):
             checks.append(answering("postgres", lambda: postgres_answers(endpoints.postgres_dsn)))
         return checks
 
+    def token_signing_keys(self) -> dict[str, bytes]:
+        keys = self.config.token_keys_dir
+        if keys is None:
+            return {}
+        return {path.stem: path.read_bytes() for path in sorted(keys.glob("*.pem"))}
+
     def stop(self) -> None:
         """Nothing to do: the deployment was running before the suite and keeps running after it."""
 

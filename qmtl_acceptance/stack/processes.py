@@ -1,28 +1,72 @@
 """Child processes the suite owns: start, poll until ready, stop (terminate, then kill)."""
 from __future__ import annotations
 
-import ctypes
 import os
 import pwd
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from ..errors import StackError
 
-_PR_SET_PDEATHSIG = 1
+# Why children start through this small program and not with Popen's
+# preexec_fn/user/group: either of those makes CPython start the child with a
+# real fork() instead of vfork(), and fork() runs gRPC's fork handlers (gRPC is
+# live in the suite: readiness probes, DAG Manager steps). In the child they
+# restart gRPC's event-engine poller threads; Popen then closes every inherited
+# descriptor, the poller's epoll descriptor among them, and the poller aborts
+# the child with SIGABRT ("epoll_wait error: Bad file descriptor") before it
+# ever runs the service. Started through this program, the child is created by
+# vfork() and exec'd at once: no handler runs, nothing is inherited.
+#
+# After exec it switches user (Postgres refuses root), asks the kernel to
+# SIGKILL it when the thread that started it ends (PDEATHSIG, set after the
+# user switch, which would clear it), so no child outlives a suite killed with
+# SIGKILL, and exec's the service in place: same pid, same log.
+_START_CHILD = """
+import ctypes, os, signal, sys
+# execvp's PATH search imports warnings: import it while the interpreter's files are still readable.
+import warnings
+parent, user, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+try:
+    if user:
+        import pwd
+        entry = pwd.getpwnam(user)
+        os.initgroups(user, entry.pw_gid)
+        os.setgid(entry.pw_gid)
+        os.setuid(entry.pw_uid)
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        sys.exit(0)
+    os.execvp(argv[0], argv)
+except OSError as exc:
+    print(f"cannot start {argv[0]!r}: {exc.strerror}", file=sys.stderr)
+    sys.exit(127)
+"""
 
 
-def _die_with_parent() -> None:
-    # A child must not outlive the suite even if the suite is killed with
-    # SIGKILL and no cleanup code runs.
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:
-        pass
+def child_argv(argv: Sequence[str], user: str | None = None) -> list[str]:
+    """The command line that runs `argv` as `user`, dying with the calling thread (see _START_CHILD)."""
+    # -I -S: no site packages, no PYTHON* variables; the service still gets the full environment.
+    return [sys.executable, "-I", "-S", "-c", _START_CHILD, str(os.getpid()), user or "", *argv]
+
+
+def _check_runnable(name: str, program: str, env: Mapping[str, str] | None, cwd: Path | None) -> None:
+    # The child reports a missing program only in its log; say it here, in one line.
+    path_var = (env if env is not None else os.environ).get("PATH", os.defpath)
+    if os.sep in program:
+        found = program if os.path.isabs(program) else os.path.join(str(cwd or "."), program)
+        if not os.path.exists(found):
+            raise StackError(f"{name}: the program {program!r} was not found")
+        if not os.access(found, os.X_OK):
+            raise StackError(f"{name}: cannot run {program!r}: Permission denied")
+    elif shutil.which(program, path=path_var) is None:
+        raise StackError(f"{name}: the program {program!r} was not found")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -125,24 +169,18 @@ class ManagedProcess:
 
     def launch(self) -> None:
         self.exit_expected = False
+        _check_runnable(self.name, self.argv[0], self.env, self.cwd)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         try:
             self.process = subprocess.Popen(
-                self.argv,
+                child_argv(self.argv, self.user),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 env=self.env,
                 cwd=self.cwd,
-                user=self.user,
-                group=self.user,
-                preexec_fn=_die_with_parent,
             )
-        except FileNotFoundError:
-            raise StackError(f"{self.name}: the program {self.argv[0]!r} was not found") from None
-        except PermissionError as exc:
-            raise StackError(f"{self.name}: cannot run {self.argv[0]!r}: {exc.strerror}") from None
         finally:
             log.close()
 

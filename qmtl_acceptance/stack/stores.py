@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import StackError
-from .processes import ManagedProcess, unprivileged_user
+from .processes import ManagedProcess, child_argv, unprivileged_user
 
 # Debian keeps server binaries here, off PATH.
 POSTGRES_LIB = Path("/usr/lib/postgresql")
@@ -104,7 +104,8 @@ class PostgresCluster:
         self._hand_over()
         argv = [find_postgres_bin("initdb"), "-D", str(self.datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"]
         with open(self.log_path, "ab") as log:
-            result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, user=self.user, group=self.user, cwd=self.workdir)
+            # child_argv switches user after exec: Popen(user=) would fork with gRPC's fork handlers (see processes.py).
+            result = subprocess.run(child_argv(argv, self.user), stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         if result.returncode != 0:
             from .processes import tail
 

@@ -91,11 +91,11 @@ async def amain(args: argparse.Namespace, settings: Settings) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    check_faults(SERVICE)
     settings = Settings(
         chunk_size=args.diff_chunk_size,
         resend_interval=args.ack_resend_interval,
         ack_timeout=args.ack_timeout,
-        faults=check_faults(SERVICE),
     )
     check_port_free(SERVICE, args.host, args.grpc_port)
     if args.http_port:

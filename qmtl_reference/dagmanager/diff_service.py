@@ -77,6 +77,8 @@ class DiffService(pb_grpc.DiffServiceServicer):
                 dataset_fingerprint=request.dataset_fingerprint,
             )
         except (DagError, NamingError) as exc:
+            if self._settings.fault("dagmanager_bad_dag_unknown"):
+                await context.abort(grpc.StatusCode.UNKNOWN, "")
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         sentinel = sentinel_id(request.strategy_id)
         plans = plan_queues(nodes, ctx, namespaced=not self._settings.fault("dagmanager_unnamespaced_queues"))

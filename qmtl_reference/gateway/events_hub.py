@@ -49,8 +49,6 @@ class EventHub:
         self._redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
         self._subscriptions: set[Subscription] = set()
         self._task: asyncio.Task | None = None
-        self._everywhere = faults.is_active("events_to_every_world")
-        self._any_topic = faults.is_active("events_ignore_topics")
 
     def subscribe(self, world_id: str, topics: frozenset[str]) -> Subscription:
         subscription = Subscription(world_id, topics)
@@ -68,9 +66,11 @@ class EventHub:
             return 0
         frame = cloud_event(event_type, activation_data(data), correlation_id)
         delivered = 0
+        any_topic = faults.is_active("events_ignore_topics")
+        every_world = faults.is_active("events_to_every_world")
         for subscription in list(self._subscriptions):
-            wants_topic = self._any_topic or topic in subscription.topics
-            if wants_topic and (self._everywhere or subscription.world_id == data.get("world_id")):
+            wants_topic = any_topic or topic in subscription.topics
+            if wants_topic and (every_world or subscription.world_id == data.get("world_id")):
                 subscription.offer(frame)
                 delivered += 1
                 if faults.is_active("live_event_to_one_socket"):

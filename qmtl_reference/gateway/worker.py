@@ -78,7 +78,6 @@ class StrategyWorker:
         self.stores = stores
         self.dagmanager = dagmanager
         self._task: asyncio.Task | None = None
-        self._record_events = not faults.is_active("strategy_events_not_recorded")
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="strategy-worker")
@@ -177,7 +176,7 @@ class StrategyWorker:
         return queue_map, sentinel
 
     async def _set_status(self, strategy_id: str, status: str, cause: str) -> None:
-        if self._record_events:
+        if not faults.is_active("strategy_events_not_recorded"):
             await self.stores.set_status(strategy_id, status, f"{cause}:{status}")
             return
         await self.stores.redis.hset(strategy_key(strategy_id), "state", status)

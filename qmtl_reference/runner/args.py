@@ -35,7 +35,7 @@ class RunArgs:
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("strategy", metavar="MODULE:CLASS", help="the strategy class to run, e.g. tests.sample_strategy:SampleStrategy")
+    parser.add_argument("strategy", metavar="MODULE:CLASS", help="the strategy class to run, e.g. qmtl_reference.samples.sample_strategy:SampleStrategy")
     parser.add_argument("--start-time", required=True, metavar="S", help="backfill window start, epoch seconds (inclusive)")
     parser.add_argument("--end-time", required=True, metavar="E", help="backfill window end, epoch seconds (exclusive)")
     parser.add_argument("--world", default=DEFAULT_WORLD, help=f"world to bind the strategy to (default {DEFAULT_WORLD})")

@@ -11,8 +11,8 @@ from .errors import RunnerError
 
 
 def _import_module(module_name: str):
-    # The guide names strategies relative to the project directory
-    # (tests.sample_strategy), so that directory is importable, as under `python -m`.
+    # The guide names strategies relative to the directory it runs in (its tests.sample_strategy),
+    # so that directory is importable, as under `python -m`.
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)

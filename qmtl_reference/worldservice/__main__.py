@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="state and event broker, e.g. redis://127.0.0.1:6379/0")
     args = parser.parse_args(argv)
     configure_logging()
-    faults = check_faults(SERVICE)
-    app = create_app(args.redis_url, publish_activation="skip_activation_publish" not in faults)
+    check_faults(SERVICE)
+    app = create_app(args.redis_url)
     serve_http(SERVICE, app, args.host, args.port)
 
 

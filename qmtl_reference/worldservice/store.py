@@ -16,6 +16,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from .. import faults
+
 from .broker import ACTIVATION_STREAM, EVENT_FIELD, STREAM_MAXLEN
 
 WORLDS_KEY = "ws:worlds"
@@ -66,6 +68,9 @@ class WorldStore:
         self._put_activation = redis.register_script(_PUT_ACTIVATION)
         self._add_bindings = redis.register_script(_ADD_BINDINGS)
 
+    def _publishes_activation(self) -> bool:
+        return self._publish_activation and not faults.is_active("skip_activation_publish")
+
     async def ping(self) -> None:
         await self._redis.ping()
 
@@ -114,7 +119,7 @@ class WorldStore:
         field = _activation_field(strategy_id, side)
         raw = await self._put_activation(
             keys=[f"ws:activation_seq:{world_id}", f"ws:activation:{world_id}", ACTIVATION_STREAM],
-            args=[field, head, "1" if self._publish_activation else "0", STREAM_MAXLEN, EVENT_FIELD],
+            args=[field, head, "1" if self._publishes_activation() else "0", STREAM_MAXLEN, EVENT_FIELD],
         )
         return json.loads(raw)
 

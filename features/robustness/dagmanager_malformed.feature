@@ -1,0 +1,23 @@
+@use.with_dagmanager=addressed
+Feature: The DAG Manager refuses a malformed DAG with a reason
+  A Diff call whose DAG cannot be read is answered INVALID_ARGUMENT with a
+  reason the caller can read, not UNKNOWN or INTERNAL.
+
+  Background:
+    Given the QMTL stack is running
+
+  @clause.robustness.dagmanager.invalid_argument @deviation.dagmanager_bad_dag_unknown
+  Scenario Outline: The DAG Manager refuses <case>
+    When the DAG Manager is sent <case> to diff
+    Then the DAG Manager refuses it with INVALID_ARGUMENT and a reason
+
+    Examples:
+      | case                                                  |
+      | a DAG that is not JSON                                |
+      | an empty DAG text                                     |
+      | a DAG that is a JSON list                             |
+      | a DAG whose nodes are not a list                      |
+      | a DAG whose first node is a string                    |
+      | a DAG whose second node is a number                   |
+      | a DAG whose node has an interval that is not a number |
+      | a DAG whose node has an interval past 64 bits         |

@@ -1,0 +1,71 @@
+"""The backfill features pass on the reference stack, and each backfill fault makes them fail where it should."""
+import pytest
+
+BEFORE_LIVE = "features/backfill/backfill_before_live.feature"
+BAD_INPUT = "features/backfill/backfill_bad_input.feature"
+
+EXACT_WINDOW = "The guide's backfill loads exactly the requested window"
+WINDOWS = "A backfill from "
+SHORT_WINDOW = "A window shorter than a stream's period caches every bar it loaded"
+LIVE_AFTER = "Live bars are processed only after the backfill has finished"
+MISSING = "Missing history inside the window is reported bucket by bucket"
+
+
+def test_backfill_features_pass_on_the_reference_stack(behave_run):
+    run = behave_run(BEFORE_LIVE, BAD_INPUT)
+    assert run.returncode == 0, run.explain()
+    assert len(run.statuses("passed")) == 23 and not run.statuses("failed"), run.explain()
+
+
+# fault -> {scenario (name prefix) that must fail: text its failure must contain}; no other scenario may fail.
+FAULTS = {
+    "backfill_off_by_one_end": {
+        EXACT_WINDOW: "asked for {'price': [(1700000000, 1700003660)]",
+        WINDOWS: "each stream's history request: expected one request for",
+        SHORT_WINDOW: "outside [1700000000, 1700000180) [1700000220]",
+        LIVE_AFTER: "'price 1700003640 (last backfilled 1700003640)'",
+        MISSING: "expected 27 bars, every bucket but the missing; observed 28 bars",
+    },
+    "backfill_live_during_backfill": {
+        EXACT_WINDOW: "observed [1700003400, 1700003460, 1700003520, 1700003580, 1700003640]",
+        WINDOWS: "the price stream's cache after the backfill",
+        SHORT_WINDOW: "observed [1700000040, 1700000100, 1700000160, 1700000220]",
+        LIVE_AFTER: "were processed before the backfill finished",
+    },
+    "backfill_drop_bucket": {
+        EXACT_WINDOW: "price: loaded 59 bars, expected 60",
+        WINDOWS: "the runner itself reported missing bars",
+        SHORT_WINDOW: "missing [1700000100]",
+        MISSING: "observed [1700007180, 1700007240, 1700007300, 1700007360]",
+    },
+    "backfill_window_shifted": {
+        EXACT_WINDOW: "asked for {'price': [(1699999940, 1700003540)]",
+        WINDOWS: "each stream's history request",
+        SHORT_WINDOW: "outside [1700000000, 1700000180) [1699999980]",
+        MISSING: "observed [1700007180, 1700007240, 1700007300, 1700008140]",
+    },
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_each_backfill_fault_is_caught(fault, behave_run):
+    expected = FAULTS[fault]
+    run = behave_run(BEFORE_LIVE, faults=[fault])
+    assert run.returncode != 0, run.explain()
+    stray = [name for name in run.statuses("failed") if not name.startswith(tuple(expected))]
+    assert not stray, f"{fault} also failed {stray}: {run.explain()}"
+    for scenario, evidence in expected.items():
+        messages = [text for name, text in run.failures.items() if name.startswith(scenario)]
+        assert messages, f"{fault}: no scenario {scenario!r} failed: {run.explain()}"
+        assert all(evidence in message for message in messages), f"{scenario}: {messages[0][:1500]}"
+
+
+def test_the_runner_command_setting_is_the_command_that_runs(behave_run):
+    # A template that asks for no live bars: the live-processing scenario must notice.
+    template = (
+        "{python} -m qmtl_reference tools sdk run {strategy} --start-time {start} --end-time {end}"
+        " --world {world} --gateway-url {gateway_url} --live-bars 0 --report {report}"
+    )
+    run = behave_run(BEFORE_LIVE, names=[LIVE_AFTER + r" \(3 per stream\)"], userdata={"runner_command": template})
+    assert [n.split(" -- ")[0] for n in run.statuses("failed")] == [LIVE_AFTER + " (3 per stream)"], run.explain()
+    assert "live bars processed per stream: expected 3; observed {'price': 0, 'trend': 0}" in next(iter(run.failures.values()))
