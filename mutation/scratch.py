@@ -16,8 +16,7 @@ from pathlib import Path
 from mutation.mutants import Mutant
 from mutation.settings import PROJECT_ROOT
 
-# tests/ holds the strategies the backfill features run (tests.sample_strategy).
-COPIED = ("qmtl_reference", "qmtl_acceptance", "qmtl_wire", "features", "contract", "tests", "pyproject.toml")
+COPIED = ("qmtl_reference", "qmtl_acceptance", "qmtl_wire", "features", "contract", "pyproject.toml")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 

@@ -1,13 +1,9 @@
 """The mutation campaign's own parts: a draw is reproducible, keys are stable, a mutant never touches the tree."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from mutation import mutants, scratch
+from mutation import mutants
 from mutation.settings import PROJECT_ROOT, load_equivalent, load_settings
 
 SETTINGS = load_settings()
@@ -46,21 +42,6 @@ def test_a_key_names_one_mutant_and_finds_it_again():
     assert [(m.path, m.line, m.change) for m in found] == [(m.path, m.line, m.change) for m in drawn]
     with pytest.raises(LookupError, match="no mutant has the key"):
         mutants.find(SETTINGS, ["qmtl_reference/gateway/submission.py:000000000000"])
-
-
-def test_a_mutant_lives_in_its_scratch_copy_and_services_import_it_from_there():
-    mutant = mutants.draw(SETTINGS, 1, seed=2)[0][0]
-    before = (PROJECT_ROOT / mutant.path).read_text()
-    folder = scratch.make(mutant)
-    try:
-        assert (folder / mutant.path).read_text() == mutant.mutated_source != before
-        imported = subprocess.run([sys.executable, "-c", f"import {mutant.path[:-3].replace('/', '.')} as m; print(m.__file__)"],
-                                  cwd=folder, capture_output=True, text=True, check=True).stdout.strip()
-        assert Path(imported).resolve() == (folder / mutant.path).resolve()
-    finally:
-        scratch.remove(folder)
-    assert not folder.exists()
-    assert (PROJECT_ROOT / mutant.path).read_text() == before
 
 
 def test_every_equivalent_judgement_has_a_reason_and_names_a_live_mutant():
