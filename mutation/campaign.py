@@ -7,6 +7,7 @@ copy removed; the working tree is never mutated).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -42,11 +43,19 @@ def parse_args(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     settings, args = parse_args(argv)
+    # SIGTERM (and SIGINT, which a shell's background job ignores) take the Ctrl-C path: every run ended, copies removed.
+    signal.signal(signal.SIGTERM, _interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupt)
     source = scratch.snapshot()
     try:
         return _campaign(settings, args, source)
     finally:
         scratch.remove(source)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _campaign(settings, args, source: Path) -> int:
