@@ -21,14 +21,14 @@ COPY pyproject.toml README.md ./
 RUN python3 -m venv /opt/venv \
     && mkdir qmtl_wire qmtl_acceptance qmtl_reference \
     && touch qmtl_wire/__init__.py qmtl_acceptance/__init__.py qmtl_reference/__init__.py \
-    && pip install . \
+    && pip install '.[reference]' \
     && pip uninstall -y qmtl-acceptance \
     && rm -rf qmtl_wire qmtl_acceptance qmtl_reference build
 
 COPY qmtl_wire ./qmtl_wire
 COPY qmtl_reference ./qmtl_reference
 COPY qmtl_acceptance ./qmtl_acceptance
-RUN pip install --no-deps . && rm -rf build
+RUN pip install --no-deps '.[reference]' && rm -rf build
 
 # The services need no privileges; the Gateway keeps its signing keys here.
 RUN mkdir -p /var/lib/qmtl-reference && chown nobody /var/lib/qmtl-reference

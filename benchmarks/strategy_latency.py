@@ -18,11 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_support import reference_stack  # noqa: E402
+from bench_support import summary as latency_summary
+
 from qmtl_acceptance.clients.dagmanager import DagManagerClient  # noqa: E402
 from qmtl_acceptance.clients.gateway import GatewayClient  # noqa: E402
 from qmtl_acceptance.dag import two_node_strategy  # noqa: E402
 from qmtl_acceptance.eventually import eventually  # noqa: E402
-from bench_support import reference_stack, summary as latency_summary  # noqa: E402
 
 WARMUP = 10
 

@@ -6,17 +6,21 @@ the support package, which is handed explicit values.
 from __future__ import annotations
 
 import sys
+import time
 
 from behave import register_type
 from behave.fixture import fixture, use_fixture
 
 from qmtl_acceptance import clauses, diagnostics, report_labels, vocabulary
+from qmtl_acceptance.clients import wire_log
+from qmtl_acceptance.clients.dagmanager import DagManagerClient
+from qmtl_acceptance.clients.events import EventStream
 from qmtl_acceptance.clients.gateway import GatewayClient
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.logscan import LogWatch
-from qmtl_acceptance.run import gate
+from qmtl_acceptance.run import allure_extras, gate
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
 from qmtl_acceptance.stack import provider_for
 
@@ -40,6 +44,8 @@ def qmtl_stack(context):
 
 def before_all(context):
     gate.begin()
+    # A mutable value set at the root: behave drops attributes a scenario sets when it ends.
+    context.run_clock = {"started": time.monotonic(), "first_scenario_seen": False}
     try:
         context.suite = load_config(context.config.userdata)
         use_fixture(qmtl_stack, context)
@@ -63,13 +69,22 @@ def before_all(context):
         print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
     context.log_watch = LogWatch(target.provider.log_files())
     context.clause_ledger = clauses.ClauseLedger(clauses.load_cached())
-    diagnostics.environment_properties(context.suite.reports_dir / "allure-results", {
+    results = context.suite.reports_dir / "allure-results"
+    version, commit = allure_extras.qmtl_version(target.provider)
+    diagnostics.environment_properties(results, {
         "Target": target.name,
+        "QMTL version": version or ("none (reference stack)" if target.name == "reference" else "unknown"),
+        "QMTL commit": commit or "unknown",
         "Contract": f"QMTL {context.suite.contract_version}",
+        "Machine": allure_extras.machine(),
         "Gateway": target.endpoints.gateway_url,
         "Timeout scale": context.suite.timeout_scale,
         "Deliberate faults": ",".join(context.suite.reference_faults) or "none",
     })
+    if results.is_dir():
+        allure_extras.write_executor(results, target.name)
+        allure_extras.write_categories(results)
+        allure_extras.write_startup_log(results, target.provider.log_files())
 
 
 def before_feature(context, feature):
@@ -80,18 +95,30 @@ def before_scenario(context, scenario):
     if gate.skip_unless_available(scenario, "scenario", scenario.effective_tags, context.capabilities, context.suite.target):
         return
     gate.scenario_started(scenario, context.watchdog)
+    if not context.run_clock["first_scenario_seen"]:
+        context.run_clock["first_scenario_seen"] = True
+        took = time.monotonic() - context.run_clock["started"]
+        print(f"qmtl-acceptance: first scenario starts {took:.2f} s after the suite started", file=sys.__stderr__, flush=True)
     report_labels.apply_to_allure(report_labels.labels_for(
         scenario.feature.filename, scenario.feature.name, scenario.feature.description, scenario.effective_tags))
     scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange
+    EventStream.on_record = DagManagerClient.on_record = scenario_state.record_exchange
     context.log_watch.mark()
 
 
 def after_step(context, step):
-    exchanges = context.scenes.scenario.take_exchanges()
-    if exchanges:
-        diagnostics.attach_to_allure({"HTTP exchanges": diagnostics.exchanges_text(exchanges)})
+    taken = context.scenes.scenario.take_exchanges()
+    wire = [e for e in taken if isinstance(e, wire_log.WireRecord)]
+    exchanges = [e for e in taken if not isinstance(e, wire_log.WireRecord)]
+    evidence = {"HTTP exchanges": diagnostics.exchanges_text(exchanges)} if exchanges else {}
+    for kind, title in (("websocket", "WebSocket frames"), ("grpc", "gRPC messages")):
+        records = [r for r in wire if r.kind == kind]
+        if records:
+            evidence[title] = wire_log.records_text(records)
+    if evidence:
+        diagnostics.attach_to_allure(evidence)
     # behave tells an assertion that failed ("failed") from an exception ("error"); both get evidence.
     if step.status.name not in ("failed", "error"):
         return

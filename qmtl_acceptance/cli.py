@@ -18,7 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .config import load_config
+from .config import PROJECT_ROOT, load_config
 from .errors import SuiteError
 from .run import allure_results, interrupts, junit, outcome, reports, selection
 
@@ -95,14 +95,20 @@ def _run_behave(args: list[str]) -> None:
         outcome.ledger().stop_once("interrupted", "interrupted")
 
 
-def _finish(reports_dir: Path, ledger: outcome.RunLedger) -> int:
+def _finish(reports_dir: Path, ledger: outcome.RunLedger, target: str = "") -> int:
     if ledger.stop is not None:
         junit.write_stop(reports_dir / "junit", ledger)
         try:
             allure_results.write_stop_error(reports_dir / "allure-results", ledger)
         except Exception as exc:  # the JUnit error and the closing line still tell
             _say(f"could not write the Allure error: {exc}")
-    reports.write_summary(reports_dir, ledger)
+    reports.write_summary(reports_dir, ledger, target)
+    try:
+        from .pages import living_docs
+
+        living_docs.write(PROJECT_ROOT / "features", reports_dir)
+    except Exception as exc:  # a page that cannot be drawn never changes the verdict
+        _say(f"could not write the living documentation: {exc}")
     out = sys.stdout
     skipped = ledger.skip_list()
     if skipped:
@@ -138,7 +144,7 @@ def run(args: list[str]) -> int:
     if "--dry-run" in args or "-d" in args:
         print(f"\ndry run: {len(chosen.scenarios)} scenarios selected, none run", flush=True)
         return 0
-    return _finish(config.reports_dir, ledger)
+    return _finish(config.reports_dir, ledger, config.target)
 
 
 def main(argv: list[str] | None = None) -> int:

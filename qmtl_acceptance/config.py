@@ -50,7 +50,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "keep_logs": ("true", "keep each service's log under reports/logs/"),
     "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
 }
-# -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.html-pretty.*) carry a dot.
+# -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.*) carry a dot.
 _PASSED_THROUGH_PREFIXES = ("backfill_strategy_",)
 
 
@@ -122,7 +122,7 @@ def _check_url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     if parsed.scheme not in schemes or not parsed.hostname:
         raise ConfigError(f"setting {name}={value!r} is not a URL of scheme {' or '.join(schemes)}")
     try:
-        parsed.port
+        _ = parsed.port  # reading it validates it
     except ValueError:
         raise ConfigError(f"setting {name}={value!r} has an invalid port") from None
     return value.rstrip("/")

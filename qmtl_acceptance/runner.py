@@ -144,7 +144,8 @@ class RunnerRun:
 
     def describe(self) -> str:
         outcome = "was killed at its deadline" if self.returncode is None else f"exited {self.returncode}"
-        text = f"runner {outcome} after {self.seconds:.2f} s: {shlex.join(self.command)}\n--- stderr ---\n{self.stderr[-2000:]}\n--- stdout ---\n{self.stdout[-2000:]}"
+        text = (f"runner {outcome} after {self.seconds:.2f} s: {shlex.join(self.command)}\n"
+                f"--- stderr ---\n{self.stderr[-2000:]}\n--- stdout ---\n{self.stdout[-2000:]}")
         if self.report_problem:
             text += f"\n--- report ---\n{self.report_problem}"
         return text

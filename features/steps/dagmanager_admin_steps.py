@@ -2,7 +2,8 @@
 from behave import given, then, when
 
 
-@given('a strategy whose "{first}" stream is tagged {first_tags:Names}, whose "{second}" stream is tagged {second_tags:Names} and whose "{third}" stream is tagged {third_tags:Names} at a {interval:d}-second interval')
+@given('a strategy whose "{first}" stream is tagged {first_tags:Names}, whose "{second}" stream is tagged {second_tags:Names} '
+       'and whose "{third}" stream is tagged {third_tags:Names} at a {interval:d}-second interval')
 def step_tagged_strategy(context, first, first_tags, second, second_tags, third, third_tags, interval):
     context.scenes.dagmanager.tags.build_tagged("the strategy", [(first, first_tags, 60), (second, second_tags, 60), (third, third_tags, interval)])
 

@@ -79,7 +79,8 @@ def step_open_with_queues(context, tags, interval):
     context.scenes.events.queues.open_asking(tags, interval)
 
 
-@when("a subscriber opens the event stream with the strategy's token, asking for queues tagged {tags:Names} every {interval:d} seconds, matching {mode:MatchMode}")
+@when("a subscriber opens the event stream with the strategy's token, "
+      "asking for queues tagged {tags:Names} every {interval:d} seconds, matching {mode:MatchMode}")
 def step_open_with_queues_matching(context, tags, interval, mode):
     context.scenes.events.queues.open_asking(tags, interval, mode)
 

@@ -22,6 +22,7 @@ from qmtl_wire import dagmanager_pb2 as pb
 from qmtl_wire import dagmanager_pb2_grpc as pb_grpc
 
 from ..errors import StackError, TargetFailure
+from . import wire_log
 
 T = TypeVar("T")
 # Which acknowledgements to send for one arriving message: (chunk id, copy number, sentinel) →
@@ -129,7 +130,11 @@ def _dag_text(dag: Any) -> str:
 
 
 class DagManagerClient:
+    # Called with each request and reply, as evidence; the running scenario sets it.
+    on_record: "wire_log.Recorder | None" = None
+
     def __init__(self, address: str, timeout: float = 5.0) -> None:
+        self.on_record = DagManagerClient.on_record
         self.address = address
         self.timeout = timeout
         self._channel = grpc.insecure_channel(address)
@@ -156,10 +161,14 @@ class DagManagerClient:
         return DagManagerError(method, code, details)
 
     def _call(self, method: str, fn: Callable[..., T], request: Any, timeout: float | None) -> T:
+        wire_log.emit(self.on_record, "grpc", "sent", method, request)
         try:
-            return fn(request, timeout=timeout or self.timeout)
+            reply = fn(request, timeout=timeout or self.timeout)
         except grpc.RpcError as exc:
+            wire_log.emit(self.on_record, "grpc", "received", method, f"{exc.code().name}: {exc.details()}")
             raise self._fail(method, exc) from None
+        wire_log.emit(self.on_record, "grpc", "received", method, reply)
+        return reply
 
     # -- health ------------------------------------------------------------
     def status(self, timeout: float | None = None) -> pb.StatusReply:
@@ -227,9 +236,11 @@ class DagManagerClient:
         acks: list[tuple[pb.ChunkAck, pb.ChunkAck]] = []
         started = time.monotonic()
         ended_with, details = None, ""
+        wire_log.emit(self.on_record, "grpc", "sent", "DiffService.Diff", request)
         call = self._diff.Diff(request, timeout=timeout)
         try:
             for chunk in call:
+                wire_log.emit(self.on_record, "grpc", "received", "DiffService.Diff", chunk)
                 delivery = counter.take(chunk)
                 for sentinel, chunk_id in plan(delivery.chunk_id, counter.copies, chunk.sentinel_id) if plan else ():
                     remaining = max(0.05, timeout - (time.monotonic() - started))
@@ -240,6 +251,7 @@ class DagManagerClient:
             if isinstance(failure, DagManagerUnavailable):
                 raise failure from None
             ended_with, details = exc.code(), exc.details() or ""
+            wire_log.emit(self.on_record, "grpc", "received", "DiffService.Diff", f"{ended_with.name}: {details}")
         finally:
             # An acknowledgement that failed leaves the stream open; do not leave it to the collector.
             call.cancel()

@@ -17,6 +17,8 @@ from websocket import ABNF
 ABNORMAL_CLOSURE = 1006
 NO_STATUS = 1005
 
+from . import wire_log
+
 
 class HandshakeRefused(Exception):
     def __init__(self, status: int | None, reason: str) -> None:
@@ -51,8 +53,12 @@ def close_status(data: bytes) -> tuple[int, str]:
 class EventStream:
     """One open socket. A reader thread keeps every frame, so none is missed between checks."""
 
+    # Called with each frame sent or received, as evidence; the running scenario sets it.
+    on_record: "wire_log.Recorder | None" = None
+
     def __init__(self, connection: websocket.WebSocket) -> None:
         self.connection = connection
+        self.on_record = EventStream.on_record
         self.opened_at = time.monotonic()
         self._frames: list[Frame] = []
         self._lock = threading.Lock()
@@ -103,6 +109,7 @@ class EventStream:
                     payload = text
                 with self._lock:
                     self._frames.append(Frame(time.monotonic(), payload))
+                wire_log.emit(self.on_record, "websocket", "received", "/ws/evt", payload)
         except (OSError, websocket.WebSocketException):
             pass
         finally:
@@ -122,6 +129,7 @@ class EventStream:
 
     def send_text(self, text: str) -> None:
         self.connection.send(text)
+        wire_log.emit(self.on_record, "websocket", "sent", "/ws/evt", text)
 
     def close(self) -> None:
         if self.closed:
@@ -133,7 +141,8 @@ class EventStream:
         self._reader.join(timeout=2)
         if self._reader.is_alive():
             try:
-                self.connection.sock.shutdown(socket.SHUT_RDWR)
+                if self.connection.sock is not None:
+                    self.connection.sock.shutdown(socket.SHUT_RDWR)
             except (OSError, AttributeError):
                 pass
             self._reader.join(timeout=2)

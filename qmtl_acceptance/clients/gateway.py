@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import socket
 import time
-import json
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote

@@ -26,7 +26,7 @@ from .tokens import unverified_claims
 
 @dataclass(frozen=True)
 class Signer:
-    kid: str
+    kid: str | None  # a genuine token without a kid gets a foreign signer without one
     algorithm: str
     key: Any  # a private key object, or the HMAC secret
 
@@ -60,7 +60,7 @@ def trusted_signer(jwks: dict[str, Any], operator_keys: dict[str, bytes], kid: s
     return Signer(kid, _algorithm_for(private_key), private_key)
 
 
-def foreign_signer(algorithm: str, kid: str) -> Signer:
+def foreign_signer(algorithm: str, kid: str | None) -> Signer:
     """A fresh key of the same kind the Gateway uses, which it has never seen."""
     if algorithm.startswith("HS"):
         return Signer(kid, algorithm, secrets.token_bytes(32))

@@ -2,7 +2,8 @@
 
 allure-behave takes a scenario's status details from its first non-passing
 step; a skipped scenario's steps carry no exception, so the skip reason is lost.
-`show_skip_reasons()` makes the skip reason the scenario's status message.
+`show_skip_reasons()` makes the skip reason the scenario's status message, and
+names a failed scenario's known deviation in its message (Allure's categories read only messages).
 `write_stop_error()` records an early end as Allure's global error
 (`<uuid>-globals.json`), the place Allure shows errors that belong to no test.
 """
@@ -18,16 +19,19 @@ def show_skip_reasons() -> None:
     from allure_commons.model2 import StatusDetails
 
     original = listener.scenario_status_details
-    if getattr(original, "_qmtl_skip_reasons", False):
+    if getattr(original, "__module__", None) == __name__:  # already ours
         return
 
     def status_details(scenario):
         details = original(scenario)
         if details is None and scenario.status.name == "skipped" and scenario.skip_reason:
             return StatusDetails(message=scenario.skip_reason)
+        deviations = [t.split(".", 1)[1] for t in scenario.effective_tags if t.startswith("deviation.")]
+        if details is not None and deviations and scenario.status.name != "skipped":
+            # Allure sorts failures into categories by message only; this names the known deviation.
+            details.message = f"known deviation {', '.join(deviations)}: {details.message or ''}"
         return details
 
-    status_details._qmtl_skip_reasons = True
     listener.scenario_status_details = status_details
 
 

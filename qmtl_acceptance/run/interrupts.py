@@ -39,5 +39,8 @@ def stop_run(kind: str, message: str) -> bool:
         return False
     print(f"\nqmtl-acceptance: stopping the run: {message}\n", file=sys.__stderr__, flush=True)
     # A real signal, not _thread.interrupt_main(): it also breaks a main thread blocked in a system call.
-    signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+    main_thread = threading.main_thread().ident
+    if main_thread is None:  # only a thread not yet started has no ident; the main thread always has one
+        raise RuntimeError("the main thread has no thread id to signal")
+    signal.pthread_kill(main_thread, signal.SIGINT)
     return True

@@ -58,8 +58,9 @@ def rotate(reports_dir: Path) -> Path | None:
     return previous if previous.is_dir() else None
 
 
-def write_summary(reports_dir: Path, ledger: RunLedger) -> None:
+def write_summary(reports_dir: Path, ledger: RunLedger, target: str = "") -> None:
     data = {
+        "target": target,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "verdict": ledger.closing_line(),
         "exit_code": ledger.exit_code(),
@@ -69,6 +70,8 @@ def write_summary(reports_dir: Path, ledger: RunLedger) -> None:
         "failed": ledger.count("failed"),
         "skipped": [{"feature": r.key.feature, "scenario": r.key.name, "reason": r.message} for r in ledger.skipped()],
         "not_run": [{"feature": k.feature, "scenario": k.name} for k in ledger.not_run()],
+        "results": [{"feature": r.key.feature, "scenario": r.key.name, "status": r.status, "message": r.message}
+                    for r in ledger.results],
         "stop": None if ledger.stop is None else {"kind": ledger.stop.kind, "message": ledger.stop.message},
     }
     target = reports_dir / SUMMARY
@@ -89,8 +92,11 @@ def locations(reports_dir: Path, cwd: Path | None = None) -> list[str]:
     lines = []
     entries = [
         ("JUnit", reports_dir / "junit", ""),
-        ("Allure results", reports_dir / "allure-results", f" (view: allure serve {shown(reports_dir / 'allure-results')})"),
+        ("Allure results", reports_dir / "allure-results", " (build the report: bash scripts/report.sh)"),
         ("HTML", reports_dir / "html" / "index.html", ""),
+        ("living documentation", reports_dir / "living-docs.html", ""),
+        ("clause ledger", reports_dir / "clauses.json", ""),
+        ("Allure report", reports_dir / "allure-report" / "index.html", ""),
         ("service logs", reports_dir / "logs", ""),
         ("failure evidence", reports_dir / "artifacts", ""),
         ("previous run", reports_dir / PREVIOUS, ""),

@@ -145,7 +145,7 @@ class BackfillScene:
             loaded = stream.loaded_ts
             expected = expected_buckets(start, end, stream.interval)
             if loaded != expected:
-                backwards = [(a, b) for a, b in zip(loaded, loaded[1:]) if b <= a]
+                backwards = [(a, b) for a, b in zip(loaded, loaded[1:], strict=False) if b <= a]
                 misaligned = [t for t in loaded if t % stream.interval]
                 outside = [t for t in loaded if not start <= t < end]
                 missing = sorted(set(expected) - set(loaded))

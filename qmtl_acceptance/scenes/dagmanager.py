@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from qmtl_wire import dagmanager_pb2 as pb
+
 from ..clients.dagmanager import DagManagerError
 from ..errors import TargetFailure
 from . import dagmanager_admin, dagmanager_dags, dagmanager_diff, dagmanager_query
@@ -41,7 +43,7 @@ CHOICES = {
 class DagManagerHealth:
     def __init__(self, session: DagManagerSession) -> None:
         self.session = session
-        self.reply = None
+        self.reply: pb.StatusReply | None = None
         self.standard: dict[str, str] = {}
 
     def check_own(self) -> None:

@@ -134,7 +134,7 @@ class AdminScene:
         by_node = queues_by_node(dict(self.redos[-1].queue_map))
         prefixes = sorted(d.prefix for d in strategy.diffs)
         queues = sorted(by_node.get(self.new_node, []))
-        if len(queues) != len(prefixes) or not all(q.startswith(p) for q, p in zip(queues, prefixes)):
+        if len(queues) != len(prefixes) or not all(q.startswith(p) for q, p in zip(queues, prefixes, strict=False)):
             raise TargetFailure(f"the new node's queues are {queues}, expected one under each of {prefixes}")
         if self.replaced_node in by_node:
             raise TargetFailure("the replaced node still has queues in the redone map")

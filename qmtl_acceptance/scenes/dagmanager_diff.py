@@ -1,7 +1,6 @@
 """Diffs and their acknowledgements (contract §7, DiffService): running them every way a caller may, and checking them."""
 from __future__ import annotations
 
-
 import grpc
 
 from ..clients.dagmanager import DagManagerError, DiffOutcome
@@ -141,7 +140,7 @@ class DiffScene:
     def worlds_kept_apart(self) -> None:
         first, second = self.session.latest[:2]
         shared_queues = set(first.outcome.queue_map.values()) & set(second.outcome.queue_map.values())
-        keys = [{shapes.parse_key(k).compute_key for k in d.outcome.queue_map if shapes.parse_key(k)} for d in (first, second)]
+        keys = [{key.compute_key for k in d.outcome.queue_map if (key := shapes.parse_key(k))} for d in (first, second)]
         if shared_queues or keys[0] & keys[1]:
             raise TargetFailure(f"worlds {first.world_role} and {second.world_role} share queues {sorted(shared_queues)[:3]} "
                                 f"and compute keys {sorted(keys[0] & keys[1])[:3]}")

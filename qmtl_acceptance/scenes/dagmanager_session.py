@@ -105,7 +105,7 @@ class DagManagerSession:
 
         with ThreadPoolExecutor(max_workers=len(world_ids)) as pool:
             outcomes = list(pool.map(run, world_ids))
-        self.latest = [Diffed(r, w, domain, o) for r, w, o in zip(world_roles, world_ids, outcomes)]
+        self.latest = [Diffed(r, w, domain, o) for r, w, o in zip(world_roles, world_ids, outcomes, strict=False)]
         strategy.diffs += self.latest
         for diffed in self.latest:
             self.scenario.observe(f"simultaneous diff for world {diffed.world_role}", diffed.outcome.describe())

@@ -29,7 +29,7 @@ class Control:
 
     # -- acks
     def acknowledge(self, count: int) -> None:
-        for n in range(count):
+        for _ in range(count):
             self.ack_ids.append(self.scenario.ids(f"acknowledged event {len(self.ack_ids) + 1}"))
             self.streams.stream().send({"type": "ack", "last_id": self.ack_ids[-1]})
 

@@ -85,6 +85,8 @@ class TaggedQueues:
         expected = sorted(self.queue_of.get(node, f"<no queue for node {node}>") for node in self.tagged.get(mode, ()))
         if not expected or not self.queue_of:
             raise TargetFailure("the diff of the tagged strategy", expected="a queue for every node", observed=str(self.queue_of))
+        if self.request is None:
+            raise AssertionError("no stream was opened asking for tagged queues")
         tags, interval, _ = self.request
         data = data_of(self._frame(0))
         listed = data.get("queues")
@@ -92,7 +94,7 @@ class TaggedQueues:
         with self._client() as client:
             found = client.get_queues(tags, interval, mode)
         key = lambda q: (str(q.get("queue")), str(q.get("global")))  # noqa: E731
-        if names != expected or sorted(listed, key=key) != sorted(found, key=key):
+        if names != expected or not isinstance(listed, list) or sorted(listed, key=key) != sorted(found, key=key):
             raise TargetFailure(f"the snapshot lists {listed!r}; expected the queues of the nodes tagged for {mode!r}, "
                                 f"{expected}, as the DAG Manager finds them: {found!r}")
 

@@ -124,10 +124,11 @@ class Streams:
 
     def accepted_within(self, seconds: float) -> None:
         attempt = self._attempted()
-        if attempt.stream is None:
+        stream = attempt.stream
+        if stream is None:
             raise TargetFailure(f"expected the Gateway to accept the handshake, it was refused: {attempt.refused}")
         self._in_time(attempt, seconds)
-        never(lambda: f"it closed with code {attempt.stream.close_code}" if attempt.stream.closed else None,
+        never(lambda: f"it closed with code {stream.close_code}" if stream.closed else None,
               for_seconds=self.scenario.seconds(0.5), what="the accepted stream stays open")
 
     def _in_time(self, attempt: Attempt, seconds: float) -> None:

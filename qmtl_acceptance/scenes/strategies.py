@@ -92,8 +92,10 @@ class StrategiesScene:
         return answer
 
     def _note_accepted(self, answer: Answer, roles: list[str], meta: dict, dag: Dag) -> None:
-        if answer.status == 202 and isinstance(answer.body, dict):
-            self.state.accepted.append(Accepted(answer.body.get("strategy_id"), roles, meta, dag))
+        strategy_id = answer.body.get("strategy_id") if isinstance(answer.body, dict) else None
+        # A 202 without an id is no strategy to refer to later; the id checks report it.
+        if answer.status == 202 and isinstance(strategy_id, str):
+            self.state.accepted.append(Accepted(strategy_id, roles, meta, dag))
 
     # -- plain submissions
     def submit(self, roles: list[str], domain: str | None = None, *, dag: Dag | None = None) -> Answer:
@@ -111,12 +113,17 @@ class StrategiesScene:
             self.submit(roles, dag=two_node_strategy(self.scenario.ids(f"dag {n + 1}")))
             self.accepted_with_id()
 
+    def _crafted(self) -> Crafted:
+        if self.state.crafted is None:
+            raise AssertionError("the scenario has not submitted a strategy yet")
+        return self.state.crafted
+
     def accepted_with_id(self) -> str:
         answer = self.state.answer
         if answer is None or answer.status != 202:
             raise TargetFailure("the submission", expected="HTTP 202 with a strategy id",
                                 observed=answer.describe() if answer else "no submission")
-        problems = checks.new_id(answer.body, self.state.crafted, self.state.ids[:-1])
+        problems = checks.new_id(answer.body, self._crafted(), self.state.ids[:-1])
         if problems:
             raise TargetFailure("; ".join(problems))
         return answer.body["strategy_id"]
@@ -155,7 +162,7 @@ class StrategiesScene:
 
     def shows(self, evidence: str) -> None:
         answer = self._under_test()
-        problems = checks.EVIDENCE[evidence](answer.body, self.state.crafted, self.state.ids)
+        problems = checks.EVIDENCE[evidence](answer.body, self._crafted(), self.state.ids)
         if problems:
             raise TargetFailure(f"{'; '.join(problems)} ({answer.describe()})")
 

@@ -87,7 +87,11 @@ def altered(dag: Dag, world_ids: list[str], changes: dict[int, Callable[[dict], 
 
 
 def without(*fields: str) -> Callable[[dict], None]:
-    return lambda node: [node.pop(f, None) for f in fields]
+    def drop(node: dict) -> None:
+        for name in fields:
+            node.pop(name, None)
+
+    return drop
 
 
 def emptied(name: str) -> Callable[[dict], None]:

@@ -35,7 +35,7 @@ class StatusPart:
         self.scene = scene
         self.answer: Answer | None = None
 
-    def _status_of(self, strategy_id: str) -> str:
+    def _status_of(self, strategy_id: str) -> str | None:
         answer = self.scene.target.gateway.strategy_status(strategy_id)
         if answer.status != 200 or not isinstance(answer.body, dict):
             raise TargetFailure(f"the status of {strategy_id}", expected="HTTP 200 with a JSON object", observed=answer.describe())
@@ -44,7 +44,7 @@ class StatusPart:
     def reaches(self, status: str, within: float, *, every: bool = False) -> None:
         accepted = self.scene.state.accepted if every else [self.scene.state.latest]
         for item in accepted:
-            seen: list[str] = []
+            seen: list[str | None] = []
 
             def probe() -> None:
                 current = self._status_of(item.strategy_id)
@@ -55,7 +55,7 @@ class StatusPart:
 
             eventually(probe, within=self.scene.scenario.seconds(within),
                        what=f"strategy {item.strategy_id} reaches status {status!r}")
-            self.scene.scenario.observe(f"statuses of {item.strategy_id}", " → ".join(seen))
+            self.scene.scenario.observe(f"statuses of {item.strategy_id}", " → ".join(map(str, seen)))
 
     def known_right_away(self) -> None:
         strategy_id = self.scene.state.latest.strategy_id

@@ -27,7 +27,7 @@ class Target:
         """Restart one service; the endpoints stay where they were (same ports)."""
         self.endpoints = self.provider.restart(service)
 
-    def token_signing_keys(self) -> dict[str, str]:
+    def token_signing_keys(self) -> dict[str, bytes]:
         return self.provider.token_signing_keys()
 
     def close(self) -> None:

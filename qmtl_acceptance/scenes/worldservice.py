@@ -1,6 +1,7 @@
 """WorldService through the Gateway's /worlds proxy (contract §6): worlds, activation records, decisions, outages."""
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..clients.gateway import Answer
@@ -147,6 +148,8 @@ class WorldServiceScene:
         answer = self._last()
         body = answer.body if isinstance(answer.body, dict) else {}
         wrong = {k: body.get(k, "<absent>") for k, v in self._last_set.items() if differs(body.get(k, "<absent>"), v)}
+        if self.last_key is None:
+            raise AssertionError("the scenario has not set an activation record yet")
         world, strategy, side = self.last_key
         number = etag_number(body.get("etag"), self.worlds[world], self.strategy_id(strategy), side)
         if answer.status != 200 or wrong or number is None:
@@ -175,7 +178,8 @@ class WorldServiceScene:
         if len(records) < 2:
             raise AssertionError(f"the scenario set {len(records)} record(s) for that side; counting needs two")
         numbers = [etag_number(r.get("etag"), self.worlds[world], self.strategy_id(strategy), side) for r in records]
-        if None in numbers or any(b != a + 1 for a, b in zip(numbers, numbers[1:])):
+        counted = [n for n in numbers if n is not None]
+        if len(counted) != len(numbers) or any(b != a + 1 for a, b in itertools.pairwise(counted)):
             raise TargetFailure(f"the etags of {strategy}'s {side} side in world {world}",
                                 expected="act:<w>:<s>:<side>:<n> with n up by one each change",
                                 observed=str([r.get("etag") for r in records]))

@@ -196,7 +196,7 @@ def _port(value: Any, where: str) -> PortMapping:
             return PortMapping(value)
         if isinstance(value, dict):
             published = value.get("published")
-            return PortMapping(int(value["target"]), int(published) if published not in (None, "") else None, str(value.get("host_ip", "")))
+            return PortMapping(int(value["target"]), int(published) if published is not None and published != "" else None, str(value.get("host_ip", "")))
         text = str(value).split("/", 1)[0]
         parts = text.rsplit(":", 2)
         if len(parts) == 1:

@@ -217,7 +217,7 @@ class LocalProcessStack(StackProvider):
             def probe() -> str | None:
                 proc = self.services.get(service)
                 problem = proc.exit_problem() if proc is not None else None
-                if problem is None:
+                if proc is None or problem is None:
                     return None
                 lines = tail(proc.log_path, 8).splitlines() or ["(empty)"]
                 return f"the {service} process exited ({problem}).\nIts log {proc.log_path} ends:\n" + "\n".join(

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any, Awaitable, Callable
 
 from starlette.exceptions import HTTPException
 
+from ..faults import UnknownFault
+
 log = logging.getLogger("qmtl_reference.http")
+# One info line per request, so a green run's log still shows what each service did.
+access = logging.getLogger("qmtl_reference.access")
+CORRELATION_HEADERS = (b"x-correlation-id", b"x-request-id")
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
@@ -34,6 +40,7 @@ class BodyTooLarge(HTTPException):
 def configure_logging() -> None:
     """Service logs carry time, level, logger and, for errors, the traceback."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    access.setLevel(logging.INFO)
 
 
 async def _send_json(send: Send, status: int, body: dict) -> None:
@@ -46,6 +53,13 @@ async def _send_json(send: Send, status: int, body: dict) -> None:
         }
     )
     await send({"type": "http.response.body", "body": payload})
+
+
+def _correlation_id(scope: Scope) -> str:
+    for name, value in scope.get("headers") or ():
+        if name in CORRELATION_HEADERS:
+            return value.decode("latin-1")[:80]
+    return "-"
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -72,6 +86,23 @@ class HttpGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        began = time.monotonic()
+        status, correlation = [500], [_correlation_id(scope)]
+
+        async def status_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                if correlation[0] == "-":  # one the service made up for this request (proxied answers carry it)
+                    correlation[0] = _correlation_id({"headers": message.get("headers")})
+            await send(message)
+
+        try:
+            await self._guarded(scope, receive, status_send)
+        finally:
+            access.info("%s %s %s %.1f ms correlation=%s", scope.get("method"), scope.get("path"), status[0],
+                        (time.monotonic() - began) * 1000, correlation[0])
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_body_bytes:
             await _send_json(send, 413, self._too_large())
@@ -100,6 +131,12 @@ class HttpGuard:
             if not started:
                 await _send_json(send, 413, self._too_large())
         except Exception as exc:  # the last line of defence: nothing escapes as a bare 500
+            if isinstance(exc, UnknownFault):
+                # A faults file naming a fault nobody registered: say so, so a typo cannot pass for a fault run.
+                log.error("%s: %s", self.service, exc)
+                if not started:
+                    await _send_json(send, 500, {"detail": str(exc)})
+                return
             down = self.unavailable(exc)
             if down is not None:
                 log.warning("%s %r: %s (%s: %s)", scope.get("method"), scope.get("path"), down, type(exc).__name__, exc)

@@ -13,6 +13,8 @@ from typing import Any, Awaitable, Callable
 import grpc
 from redis.exceptions import RedisError
 
+from ..faults import UnknownFault
+
 log = logging.getLogger("qmtl_reference.dagmanager")
 
 
@@ -27,6 +29,10 @@ def store_guard(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitab
             if context.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 log.warning("%s refused: INVALID_ARGUMENT: %s", name, context.details())
             raise
+        except UnknownFault as exc:
+            # A faults file naming a fault nobody registered: say so, so a typo cannot pass for a fault run.
+            log.error("%s: %s", name, exc)
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
         except RedisError as exc:
             log.warning("%s: the store (Redis) is unavailable: %s: %s", name, type(exc).__name__, exc)
             await context.abort(grpc.StatusCode.UNAVAILABLE, f"DAG Manager store (Redis) unavailable: {type(exc).__name__}")

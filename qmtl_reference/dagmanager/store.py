@@ -124,7 +124,7 @@ class DagStore:
         results = await pipe.execute()
         offset = 4 if ctx is not None else 3
         added = results[offset : offset + len(plans)]
-        new = frozenset(p.queue for p, flag in zip(plans, added) if flag)
+        new = frozenset(p.queue for p, flag in zip(plans, added, strict=False) if flag)
         return Recorded(version=int(results[0]), new_queues=new)
 
     async def strategy_for_sentinel(self, sentinel: str) -> str | None:
@@ -176,7 +176,7 @@ class DagStore:
         for q in ordered:
             pipe.hget(self._k("queue", q), "global")
         flags = await pipe.execute()
-        return [(q, flag == "1") for q, flag in zip(ordered, flags) if flag is not None]
+        return [(q, flag == "1") for q, flag in zip(ordered, flags, strict=False) if flag is not None]
 
     async def queue_sizes(self, contains: str = "") -> dict[str, int]:
         names = sorted(q for q in await self._r.smembers(self._k("queues")) if contains in q)
@@ -186,4 +186,4 @@ class DagStore:
         for q in names:
             pipe.hget(self._k("queue", q), "size")
         sizes = await pipe.execute()
-        return {q: int(s) for q, s in zip(names, sizes) if s is not None}
+        return {q: int(s) for q, s in zip(names, sizes, strict=False) if s is not None}

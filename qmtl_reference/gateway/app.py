@@ -11,13 +11,13 @@ from fastapi import FastAPI
 
 from .. import faults
 from ..common.http_guard import HttpGuard
-from .submission import MAX_BODY_BYTES
 from . import events, status, strategies, worlds_proxy
-from .worker import start_worker
 from .dagmanager_client import DagManagerClient
 from .settings import GatewaySettings
 from .stores import ClaimLost, GatewayStores
+from .submission import MAX_BODY_BYTES
 from .tokens import TokenAuthority
+from .worker import start_worker
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:

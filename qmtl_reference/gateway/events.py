@@ -55,7 +55,7 @@ class LenientSubscribeRequest(SubscribeRequest):
     "/events/subscribe",
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": SubscribeRequest.model_json_schema()}}}},
 )
-async def subscribe(request: Request, body: Any = Body(default=None)) -> Any:
+async def subscribe(request: Request, body: Annotated[Any, Body()] = None) -> Any:
     model = LenientSubscribeRequest if faults.is_active("subscribe_accepts_missing_ids") else SubscribeRequest
     try:
         wanted = model.model_validate(body)

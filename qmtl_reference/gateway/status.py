@@ -6,7 +6,6 @@ from typing import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 
-
 router = APIRouter()
 
 PROBE_SECONDS = 2.0
@@ -28,7 +27,7 @@ async def component_states(request: Request) -> dict[str, str]:
     }
     names = list(checks)
     results = await asyncio.gather(*(_probe(checks[n]) for n in names))
-    states = dict(zip(names, results))
+    states = dict(zip(names, results, strict=False))
     states["worldservice"] = await state.worldservice.health()
     return states
 

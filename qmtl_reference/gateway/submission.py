@@ -8,9 +8,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
+
 from .. import faults
 from ..common.ids import id_problem
-from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
 
 SUPPORTED_SCHEMA_VERSIONS = ("v1", "1", "1.0")
 # Limits stated in the README's contract notes. A body is refused whole
@@ -175,7 +176,8 @@ def validate(body: Any) -> Submission:
     if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
         raise SubmissionRejected(
             400,
-            {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": "nodes must be a list of objects", "supported": list(SUPPORTED_SCHEMA_VERSIONS)}]},
+            {"code": "E_SCHEMA_INVALID",
+             "errors": [{"path": "nodes", "message": "nodes must be a list of objects", "supported": list(SUPPORTED_SCHEMA_VERSIONS)}]},
         )
     if len(nodes) > MAX_DAG_NODES:
         raise _reject(

@@ -23,7 +23,8 @@ import logging
 
 import grpc
 import psycopg
-from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from qmtl_wire import dagmanager_pb2 as pb
 

@@ -62,7 +62,7 @@ def _gateway_url(raw: str) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise RunnerError(f"--gateway-url {shown!r} is not an http(s) URL")
     try:
-        parsed.port
+        _ = parsed.port  # reading it validates it
     except ValueError:
         raise RunnerError(f"--gateway-url {shown!r} has an invalid port") from None
     return raw.rstrip("/")

@@ -41,7 +41,7 @@ class Gauge:
         lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} gauge"]
         values = self._values or ({(): 0.0} if not self.labelnames else {})
         for key, value in sorted(values.items()):
-            labels = ",".join(f'{n}="{_escape(v)}"' for n, v in zip(self.labelnames, key))
+            labels = ",".join(f'{n}="{_escape(v)}"' for n, v in zip(self.labelnames, key, strict=False))
             lines.append(f"{self.name}{{{labels}}} {_number(value)}" if labels else f"{self.name} {_number(value)}")
         return "\n".join(lines)
 

@@ -58,7 +58,7 @@ class CsvHistoryProvider:
     @staticmethod
     def _row(header: list[str], values: list[str], ts_index: int, ts: int) -> dict[str, Any]:
         row: dict[str, Any] = {"ts": ts}
-        for index, (column, raw) in enumerate(zip(header, values)):
+        for index, (column, raw) in enumerate(zip(header, values, strict=False)):
             if index == ts_index:
                 continue
             try:

@@ -17,7 +17,6 @@ from typing import Any
 from redis.asyncio import Redis
 
 from .. import faults
-
 from .broker import ACTIVATION_STREAM, EVENT_FIELD, STREAM_MAXLEN
 
 WORLDS_KEY = "ws:worlds"

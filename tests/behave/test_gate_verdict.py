@@ -19,7 +19,7 @@ import pytest
 
 from qmtl_acceptance.stack.workdirs import sweep_orphans
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUBMISSION = "features/strategies/submission_rules.feature"
 # A long enough run to stop in the middle of, with no scenario that restarts a service.
 LONG_RUN = ["features/strategies/submission_rules.feature", "features/events", "features/dagmanager"]
@@ -377,7 +377,7 @@ def _ledger(*statuses: str, selected: int | None = None, stop=None):
     ledger = RunLedger()
     keys = [ScenarioKey("F", f"s{i}") for i in range(selected if selected is not None else len(statuses))]
     ledger.selected = keys
-    for key, status in zip(keys, statuses):
+    for key, status in zip(keys, statuses, strict=False):
         ledger.record(ScenarioResult(key, status, "why" if status == "skipped" else ""))
     if stop:
         ledger.stop_once(*stop)

@@ -20,7 +20,7 @@ import pytest
 
 from qmtl_acceptance.stack.processes import port_is_free
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 VENV_BIN = Path(sys.executable).parent
 
@@ -50,7 +50,12 @@ def _venv(argv: list[str]) -> list[str]:
 def test_the_readme_has_commands_and_every_one_is_tried():
     assert len(COMMANDS) >= 10
     unknown = [c for c in COMMANDS if not c.startswith(("bash scripts/acceptance.sh", "bash scripts/test.sh", "bash scripts/stack.sh",
-                                                        ".venv/bin/qmtl-reference tools sdk run"))]
+                                                        ".venv/bin/qmtl-reference tools sdk run",
+                                                        # report.sh: tried by tests/test_report_browser.py
+                                                        "bash scripts/report.sh", ".venv/bin/python -m qmtl_acceptance.pages",
+                                                        # docker-engine.sh: run by tests/reference/test_compose_engine.py
+                                                        # where an engine may be brought up (QMTL_E2E_DOCKER_ENGINE=1)
+                                                        "bash scripts/docker-engine.sh", "sudo bash scripts/docker-engine.sh"))]
     assert unknown == [], f"README commands this test does not try: {unknown}"
     assert not any("@slow" in c for c in COMMANDS)
 
@@ -67,6 +72,22 @@ def test_each_acceptance_command_is_a_valid_request(line):
     done = subprocess.run([sys.executable, "-m", "qmtl_acceptance.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, f"{line}\n{done.stdout}{done.stderr}"
     assert "scenarios selected; settings accepted" in done.stdout
+
+
+@pytest.mark.parametrize("line", [c for c in COMMANDS if c.startswith(".venv/bin/python -m qmtl_acceptance.pages")])
+def test_each_pages_command_writes_its_page(line, tmp_path):
+    import json
+
+    # Two runs where the README's sample has them, each with one result.
+    for run in ("reports/runs/healthy", "reports/runs/faulty"):
+        (tmp_path / run).mkdir(parents=True)
+        (tmp_path / run / "run.json").write_text(json.dumps({"results": [
+            {"feature": "Smoke flow of the end-to-end guide", "scenario": "The Gateway answers its health check",
+             "status": "passed" if run.endswith("healthy") else "failed", "message": "Then: boom"}]}))
+    done = subprocess.run(_venv(shlex.split(line)), cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = tmp_path / done.stdout.strip().splitlines()[-1].split(": ", 1)[1]
+    assert written.read_text().rstrip().endswith("</html>")
 
 
 def test_the_benchmarks_run_from_the_environment_the_readme_names():

@@ -3,7 +3,6 @@ bad-submission rows and the fuzz from the published OpenAPI both fail, each sayi
 """
 from __future__ import annotations
 
-
 BAD_SUBMISSIONS = "features/robustness/bad_submissions.feature"
 FUZZ = "features/robustness/fuzz.feature"
 REFUSES = "The Gateway refuses "

@@ -12,7 +12,7 @@ def test_a_fault_of_one_run_is_gone_for_the_next(shared_stack):
     faulted = shared_stack.run(SMOKE, faults=["skip_world_binding"])
     assert faulted.statuses("failed") == [BINDING], faulted.explain()
     healthy = shared_stack.run(SMOKE)
-    assert healthy.returncode == 0 and len(healthy.statuses("passed")) == 4, healthy.explain()
+    assert healthy.returncode == 0 and len(healthy.statuses("passed")) == 7, healthy.explain()
 
 
 def test_an_unknown_fault_name_in_the_file_fails_the_run_and_the_gateway_names_it(shared_stack):
@@ -27,4 +27,4 @@ def test_an_unknown_fault_name_in_the_file_fails_the_run_and_the_gateway_names_i
     assert "unknown reference fault(s): skip_wrold_binding" in shared_stack.log_text("gateway")
     assert shared_stack.running_processes().keys() == STACK_PROCESSES, "the unknown name took a service down"
     again = shared_stack.run(SMOKE)
-    assert again.returncode == 0 and len(again.statuses("passed")) == 4, again.explain()
+    assert again.returncode == 0 and len(again.statuses("passed")) == 7, again.explain()

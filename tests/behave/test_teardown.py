@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PROJECT_ROOT as ROOT
 from qmtl_acceptance.eventually import eventually
 from qmtl_acceptance.stack.workdirs import PREFIX, sweep_orphans
+from tests.support import PROJECT_ROOT as ROOT
 
 # A scenario that waits a long time: bindings never appear (deliberate fault)
 # and every deadline is stretched fifty-fold, so the run is mid-step when hit.

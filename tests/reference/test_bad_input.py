@@ -8,7 +8,10 @@ import pytest
 from tests.support import PROJECT_ROOT as ROOT
 
 
-@pytest.mark.parametrize("module, port_flag", [("qmtl_reference.gateway", "--port"), ("qmtl_reference.worldservice", "--port"), ("qmtl_reference.dagmanager", "--grpc-port")])
+@pytest.mark.parametrize(
+    "module, port_flag",
+    [("qmtl_reference.gateway", "--port"), ("qmtl_reference.worldservice", "--port"), ("qmtl_reference.dagmanager", "--grpc-port")],
+)
 def test_reference_service_on_a_busy_port_says_so(module, port_flag, tmp_path):
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))

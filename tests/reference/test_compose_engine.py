@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.behave_runs import ROOT
 from qmtl_acceptance.stack.compose_file import load_compose_file
+from tests.support.behave_runs import ROOT
 
 E2E_FILE = ROOT / "docker-compose.e2e.yml"
 QMTL_FILE = ROOT / "docker-compose.qmtl.yml"

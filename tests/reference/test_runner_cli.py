@@ -105,18 +105,22 @@ def test_a_history_gap_is_reported_on_stderr_and_in_the_report(gateway, tmp_path
     assert report["streams"][0]["missing_buckets"] == [1700007180, 1700007240, 1700007300]
 
 
+SAMPLE = "qmtl_reference.samples.sample_strategy"
 BAD_INPUT = {
-    "end before start": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700003600", "--end-time", "1700000000"], "is before --start-time"),
-    "equal bounds": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700000000"], "would be empty"),
-    "non-integer start": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000.5", "--end-time", "1700003600"], "not a whole number"),
-    "non-integer end": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "soon"], "not a whole number"),
-    "window in the future": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", str(int(time.time()) + 3600), "--end-time", str(int(time.time()) + 7200)], "in the future"),
+    "end before start": ([f"{SAMPLE}:SampleStrategy", "--start-time", "1700003600", "--end-time", "1700000000"], "is before --start-time"),
+    "equal bounds": ([f"{SAMPLE}:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700000000"], "would be empty"),
+    "non-integer start": ([f"{SAMPLE}:SampleStrategy", "--start-time", "1700000000.5", "--end-time", "1700003600"], "not a whole number"),
+    "non-integer end": ([f"{SAMPLE}:SampleStrategy", "--start-time", "1700000000", "--end-time", "soon"], "not a whole number"),
+    "window in the future": (
+        [f"{SAMPLE}:SampleStrategy", "--start-time", str(int(time.time()) + 3600), "--end-time", str(int(time.time()) + 7200)],
+        "in the future",
+    ),
     "unknown module": (["tests.no_such_strategy:SampleStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "no such module"),
-    "unknown class": (["qmtl_reference.samples.sample_strategy:NoSuchStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no class 'NoSuchStrategy'"),
-    "not MODULE:CLASS": (["qmtl_reference.samples.sample_strategy", "--start-time", "1700000000", "--end-time", "1700003600"], "MODULE:CLASS"),
-    "not a strategy": (["qmtl_reference.samples.sample_strategy:momentum", "--start-time", "1700000000", "--end-time", "1700003600"], "is not a Strategy class"),
-    "no history provider": (["qmtl_reference.samples.sample_strategy:NoHistoryStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no history provider"),
-    "missing end time": (["qmtl_reference.samples.sample_strategy:SampleStrategy", "--start-time", "1700000000"], "required: --end-time"),
+    "unknown class": ([f"{SAMPLE}:NoSuchStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no class 'NoSuchStrategy'"),
+    "not MODULE:CLASS": ([SAMPLE, "--start-time", "1700000000", "--end-time", "1700003600"], "MODULE:CLASS"),
+    "not a strategy": ([f"{SAMPLE}:momentum", "--start-time", "1700000000", "--end-time", "1700003600"], "is not a Strategy class"),
+    "no history provider": ([f"{SAMPLE}:NoHistoryStrategy", "--start-time", "1700000000", "--end-time", "1700003600"], "has no history provider"),
+    "missing end time": ([f"{SAMPLE}:SampleStrategy", "--start-time", "1700000000"], "required: --end-time"),
     "negative live bars": (GUIDE + ["--live-bars", "-1"], "--live-bars"),
 }
 

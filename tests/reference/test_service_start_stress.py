@@ -23,7 +23,7 @@ from grpc_health.v1.health import HealthServicer
 
 from qmtl_acceptance.stack.processes import ManagedProcess
 
-STRESS_SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "service_start_stress.py"
+STRESS_SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "service_start_stress.py"
 # Before the fix 4 to 9 in 100 such children aborted: 100 starts miss that with odds under 2 in 100.
 CHILD_STARTS = 100
 SHORT_STRESS_STARTS = 21

@@ -308,7 +308,10 @@ def test_the_compose_target_starts_the_file_in_order_and_removes_exactly_what_it
     assert "--token-ttl=45" in gateway.options["command"]
     assert {c.options["labels"]["qmtl-e2e.run"] for c in engine.runs} == {stack.run_id}
     listening = {
-        name: int(word.rsplit("=", 1)[1]) for name, c in zip(names, engine.runs) for word in c.options["command"] if word.startswith(("--port=", "--grpc-port="))
+        name: int(word.rsplit("=", 1)[1])
+        for name, c in zip(names, engine.runs, strict=False)
+        for word in c.options["command"]
+        if word.startswith(("--port=", "--grpc-port="))
     }
     redis_port = int(engine.runs[names.index("redis")].options["command"][4])
     postgres_port = int(engine.runs[names.index("postgres")].options["command"][2])

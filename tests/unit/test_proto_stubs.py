@@ -1,4 +1,4 @@
-"""The committed gRPC stubs are what scripts/gen_protos.sh makes from the .proto, byte for byte.
+"""The committed gRPC stubs and their typed .pyi are what scripts/gen_protos.sh makes from the .proto, byte for byte.
 
 Generated in-process with the pinned grpcio-tools into a temporary folder; a
 stub edited by hand, or a .proto changed without regenerating, fails here.
@@ -17,14 +17,14 @@ from tests.support import PROJECT_ROOT
 
 WIRE = PROJECT_ROOT / "qmtl_wire"
 PROTO = WIRE / "proto" / "dagmanager.proto"
-STUBS = ("dagmanager_pb2.py", "dagmanager_pb2_grpc.py")
+STUBS = ("dagmanager_pb2.py", "dagmanager_pb2.pyi", "dagmanager_pb2_grpc.py")
 
 
 def generate(proto: Path, out: Path) -> dict[str, str]:
     """The stubs of one .proto, as scripts/gen_protos.sh writes them."""
     well_known = resources.files("grpc_tools") / "_proto"
     code = protoc.main(
-        ["protoc", f"-I{proto.parent}", f"-I{well_known}", f"--python_out={out}", f"--grpc_python_out={out}", str(proto)]
+        ["protoc", f"-I{proto.parent}", f"-I{well_known}", f"--python_out={out}", f"--pyi_out={out}", f"--grpc_python_out={out}", str(proto)]
     )
     assert code == 0, f"protoc failed on {proto} (exit {code})"
     stubs = {name: (out / name).read_text() for name in STUBS}
@@ -58,3 +58,9 @@ def test_a_changed_proto_is_seen_as_drift(tmp_path, change):
     proto.parent.mkdir()
     proto.write_text(changed)
     assert drifted(generate(proto, tmp_path)) != []
+
+
+def test_a_typed_stub_that_differs_is_seen_as_drift(tmp_path):
+    generated = generate(PROTO, tmp_path)
+    generated["dagmanager_pb2.pyi"] = generated["dagmanager_pb2.pyi"].replace("state: str", "state: int", 1)
+    assert drifted(generated) == ["dagmanager_pb2.pyi"]

@@ -11,8 +11,8 @@ from qmtl_reference.faults import ENV_VAR
 from qmtl_reference.runner.errors import EXIT_FAILED, RunnerError
 from qmtl_reference.runner.execute import RunOutcome, execute
 from qmtl_reference.runner.plan import make_plan
-from qmtl_reference.sdk import Strategy, StreamInput, buckets_in
 from qmtl_reference.samples.sample_strategy import SampleStrategy
+from qmtl_reference.sdk import Strategy, StreamInput, buckets_in
 
 GUIDE = (1700000000, 1700003600)
 

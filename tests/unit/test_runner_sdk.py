@@ -8,6 +8,7 @@ import json
 import pytest
 
 from qmtl_reference.data import COVERAGE, ONE_MINUTE_FILE, ONE_MINUTE_GAP, shipped_path
+from qmtl_reference.samples.sample_strategy import SampleStrategy
 from qmtl_reference.sdk import (
     CsvHistoryProvider,
     HistoryError,
@@ -21,7 +22,6 @@ from qmtl_reference.sdk import (
     serialize,
 )
 from qmtl_wire.nodeid import compute_node_id, missing_node_fields, node_ids_crc32
-from qmtl_reference.samples.sample_strategy import SampleStrategy
 
 
 def _sample() -> SampleStrategy:

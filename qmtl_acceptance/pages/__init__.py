@@ -1,0 +1,1 @@
+"""Pages a product owner reads, rendered from the features and from runs' results."""
