@@ -100,7 +100,7 @@ def realise(site: Site, root: Path = PROJECT_ROOT) -> Mutant | None:
         return None
     before, after = code.splitlines(), mutated.splitlines()
     line = site.line
-    for index, (old, new) in enumerate(zip(before, after)):
+    for index, (old, new) in enumerate(zip(before, after, strict=False)):
         if old != new:
             line = index + 1
             break
