@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import tempfile
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from importlib.metadata import version
@@ -85,7 +85,10 @@ def _campaign(settings, args, source: Path) -> int:
         result = report.score(ordered)
         return ordered, result, meta, report.write(ordered, result, meta, args.reports_dir)
 
-    log_dir = Path(tempfile.mkdtemp(prefix="qmtl-mutation-logs-"))
+    # Beside the table, not in a temp folder: a survivor's log is what its triage starts from.
+    log_dir = args.reports_dir / "mutation-logs"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    log_dir.mkdir(parents=True)
     outcomes: dict[str, Outcome] = {}
     pending = []
     for m in chosen:
