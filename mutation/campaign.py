@@ -7,9 +7,9 @@ copy removed; the working tree is never mutated).
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import sys
-import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from importlib.metadata import version
