@@ -1,0 +1,5 @@
+import sys
+
+from mutation.campaign import main
+
+sys.exit(main())
