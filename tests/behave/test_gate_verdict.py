@@ -107,7 +107,7 @@ def test_a_bad_request_is_refused_with_one_line_exit_2_and_no_report_touched(arg
 def test_a_valid_request_is_checked_without_starting_anything(tmp_path):
     done = acceptance("--check", "features/smoke", "--tags=not @deviation.*", reports=tmp_path / "reports", timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 scenarios selected; settings accepted (target reference)" in done.stdout
+    assert "5 scenarios selected; settings accepted (target reference)" in done.stdout
     assert not (tmp_path / "reports").exists()
 
 
@@ -143,7 +143,7 @@ def test_a_refused_start_is_one_error_in_junit_and_allure_and_keeps_the_previous
     assert len(cases) == 1, [ET.tostring(c) for c in cases]
     (error,) = list(cases[0])
     assert error.tag == "error" and "is unreachable" in error.get("message"), ET.tostring(cases[0])
-    assert "The Gateway reports every component healthy" in error.text  # the scenarios it did not run, named
+    assert "A strategy submitted to each world is accepted and bound to that world" in error.text  # the scenarios it did not run, named
     errors = allure_global_errors(reports / "allure-results")
     assert len(errors) == 1 and "is unreachable" in errors[0]["message"], errors
     assert allure_results(reports / "allure-results") == []
@@ -180,28 +180,28 @@ def test_a_passing_run_exits_0_and_names_where_each_report_is(finished_run):
     done, reports = finished_run
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     passed = len([c for c in junit_cases(reports / "junit") if c.get("status") == "passed"])
-    assert last_line(done.stdout) == f"{passed} passed, 0 failed, 2 skipped", done.stdout[-2000:]
+    assert last_line(done.stdout) == f"{passed} passed, 0 failed, 3 skipped", done.stdout[-2000:]
     for where in (f"JUnit: {reports}/junit/", f"Allure results: {reports}/allure-results/", f"HTML: {reports}/html/index.html",
                   f"service logs: {reports}/logs/"):
         assert where in done.stdout, done.stdout[-2000:]
     summary = json.loads((reports / "run.json").read_text())
-    assert summary["exit_code"] == 0 and summary["scenarios_run"] == passed + 2
+    assert summary["exit_code"] == 0 and summary["scenarios_run"] == passed + 3
 
 
 def test_skip_reasons_are_in_the_console_junit_and_allure(finished_run):
     done, reports = finished_run
     reason = "describes QMTL contract 2026-02; this run holds the target to 2026-04 (-D contract_version=...)"
     skipped = [c for c in junit_cases(reports / "junit") if c.get("status") == "skipped"]
-    assert len(skipped) == 2
+    assert len(skipped) == 3
     for case in skipped:
         (element,) = list(case)
         assert element.tag == "skipped" and element.get("message") == reason, ET.tostring(case)
     allure_skipped = [r for r in allure_results(reports / "allure-results") if r["status"] == "skipped"]
-    assert len(allure_skipped) == 2 and all(r["statusDetails"]["message"] == reason for r in allure_skipped), allure_skipped
+    assert len(allure_skipped) == 3 and all(r["statusDetails"]["message"] == reason for r in allure_skipped), allure_skipped
     assert "# None" not in done.stdout
-    assert f"qmtl-acceptance: skipping scenario 'Submitting a strategy without world ids -- @4.1 World ids at QMTL 2026-02': {reason}" in done.stderr
-    listing = done.stdout[done.stdout.rindex("2 skipped:"):]
-    assert f"Strategy submission rules: Submitting a strategy without world ids -- @4.1 World ids at QMTL 2026-02: {reason}" in listing
+    assert f"qmtl-acceptance: skipping scenario 'Submitting a strategy without world ids -- @10.1 World ids at QMTL 2026-02': {reason}" in done.stderr
+    listing = done.stdout[done.stdout.rindex("3 skipped:"):]
+    assert f"Strategy submission rules: Submitting a strategy without world ids -- @10.1 World ids at QMTL 2026-02: {reason}" in listing
 
 
 def test_a_step_that_cannot_verify_its_property_fails_with_the_reason_instead_of_skipping():
