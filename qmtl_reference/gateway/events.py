@@ -134,8 +134,15 @@ async def event_stream(websocket: WebSocket) -> None:
         await websocket.close(code=POLICY_VIOLATION)
         return
     offered = websocket.headers.get("sec-websocket-protocol")
-    await websocket.accept(subprotocol=offered.split(",")[0].strip() if offered and token == offered else None)
     session = StreamSession(
         websocket, claims, authority=state.tokens, hub=state.events, worldservice=state.worldservice, dagmanager=state.dagmanager
     )
+    # Subscribed before the handshake completes: a client that saw its socket open
+    # receives every change made from then on, however soon it makes one.
+    session.subscribe()
+    try:
+        await websocket.accept(subprotocol=offered.split(",")[0].strip() if offered and token == offered else None)
+    except BaseException:
+        session.unsubscribe()
+        raise
     await session.run()

@@ -75,10 +75,19 @@ class StreamSession:
     def strategy_id(self) -> str:
         return str(self.claims.get("strategy_id", ""))
 
-    async def run(self) -> None:
+    def subscribe(self) -> None:
         # Registered before the snapshots are read, so a change made meanwhile
         # arrives as a live event rather than falling between the two.
         self.subscription = self.hub.subscribe(self.world_id, self.topics)
+
+    def unsubscribe(self) -> None:
+        if self.subscription is not None:
+            self.hub.unsubscribe(self.subscription)
+            self.subscription = None
+
+    async def run(self) -> None:
+        if self.subscription is None:
+            self.subscribe()
         tasks: set[asyncio.Task] = set()
         try:
             await self._send_snapshots()
@@ -94,7 +103,7 @@ class StreamSession:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            self.hub.unsubscribe(self.subscription)
+            self.unsubscribe()
 
     # -- writing ------------------------------------------------------------
     async def send(self, payload: dict[str, Any]) -> None:

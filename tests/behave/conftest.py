@@ -1,6 +1,9 @@
 """Fixtures of the behave room: one reference stack per test process, shared by the runs that can share it."""
 from __future__ import annotations
 
+import re
+from typing import Iterable
+
 import pytest
 
 from qmtl_reference.faults import AT_START
@@ -22,17 +25,45 @@ def shared_stack(tmp_path_factory):
         stack.stop()
 
 
+# A scenario that a fault breaks fails at its first wrong observation and then waits out
+# its deadline: those scenarios run with their deadlines shortened, so a fault test costs
+# what its observations cost. The healthy-stack tests run the same scenarios at full
+# deadlines, and every other scenario of a fault run keeps its full deadlines too.
+FAILING_TIMEOUT_SCALE = "0.3"
+
+
+def _selecting(names: Iterable[str], prefix: bool) -> str:
+    end = "" if prefix else "(?: -- @|$)"
+    return "(?:" + "|".join(re.escape(name) for name in names) + ")" + end
+
+
 @pytest.fixture
 def behave_run(request):
     """Runs behave on the shared stack, or on a stack of its own when asked (restarts) or when a fault acts only at start.
 
     `behave_run(*paths, faults=[...], own_stack=False, names=..., userdata=..., ...)` → BehaveRun.
+    With `failing=[scenario names]` (outline rows by their outline's name; by name prefix
+    with `prefix=True`), those scenarios run apart with shortened deadlines and the rest
+    at full deadlines (none with `others=False`); the two runs are reported as one.
     """
 
-    def run(*paths: str, faults=(), own_stack: bool = False, **options):
+    def once(*paths: str, faults=(), own_stack: bool = False, **options):
         faults = list(faults)
         if own_stack or set(faults) & AT_START:
             return run_behave(*paths, faults=faults, **options)
         return request.getfixturevalue("shared_stack").run(*paths, faults=faults, **options)
+
+    def run(*paths: str, failing: Iterable[str] | None = None, prefix: bool = False, others: bool = True, **options):
+        if failing is None:
+            return once(*paths, **options)
+        failing = list(failing)
+        userdata = dict(options.pop("userdata", None) or {})
+        options.pop("names", None)
+        pattern = _selecting(failing, prefix)
+        shown = once(*paths, names=[f"^{pattern}"], userdata={**userdata, "timeout_scale": FAILING_TIMEOUT_SCALE}, **options)
+        if not others:
+            return shown
+        rest = once(*paths, names=[f"^(?!{pattern})"], userdata=userdata, **options)
+        return shown.merged_with(rest)
 
     return run

@@ -50,7 +50,7 @@ FAULTS = {
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_each_backfill_fault_is_caught(fault, behave_run):
     expected = FAULTS[fault]
-    run = behave_run(BEFORE_LIVE, faults=[fault])
+    run = behave_run(BEFORE_LIVE, faults=[fault], failing=expected, prefix=True)
     assert run.returncode != 0, run.explain()
     stray = [name for name in run.statuses("failed") if not name.startswith(tuple(expected))]
     assert not stray, f"{fault} also failed {stray}: {run.explain()}"

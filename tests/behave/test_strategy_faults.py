@@ -336,7 +336,7 @@ SOME_OF = {"by_tag_ignores_world"}
 @pytest.mark.parametrize("fault", sorted(CASES))
 def test_the_fault_fails_exactly_its_scenarios(fault, behave_run):
     features, expected, phrase = CASES[fault]
-    run = behave_run(*features, faults=[fault], own_stack=RESTART in features)
+    run = behave_run(*features, faults=[fault], own_stack=RESTART in features, failing=expected)
     failed = sorted({_base(n) for n in run.statuses("failed")})
     assert run.returncode != 0, run.explain()
     if fault in SOME_OF:
