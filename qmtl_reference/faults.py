@@ -35,6 +35,7 @@ KNOWN: dict[str, str] = {
     # Gateway: strategies
     "schema_version_unchecked": "the Gateway accepts a DAG whatever its schema_version says",
     "checksum_unchecked": "the Gateway accepts a submission whose node_ids_crc32 does not match its node ids",
+    "checksum_masked": "the Gateway reads node_ids_crc32 as a number cut down to 32 bits, so a checksum off by a multiple of 2**32, or with a fraction, passes",
     "node_fields_unchecked": "the Gateway accepts nodes lacking the fields their id is computed from",
     "node_ids_unchecked": "the Gateway accepts node ids that are not the canonical BLAKE3 ones",
     "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
@@ -52,6 +53,7 @@ KNOWN: dict[str, str] = {
     "stopped_dagmanager_health": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
     "dagmanager_no_ack_resend": "the DAG Manager sends each diff chunk once and never re-sends an unacknowledged one",
     "dagmanager_unnamespaced_queues": "the DAG Manager leaves the world and execution-domain prefix off queue names",
+    "dagmanager_namespace_ignores_meta": "the DAG Manager namespaces queues only from the diff request, never from the world and domain the DAG's meta names",
     "dagmanager_cleanup_keeps_queues": "the DAG Manager answers Cleanup but keeps the strategy's queues",
     "dagmanager_bad_dag_unknown": "the DAG Manager answers a Diff of a malformed DAG with UNKNOWN and no reason, as the contract says real QMTL does",
     "dagmanager_redo_diff_fails": "the DAG Manager answers every RedoDiff with UNKNOWN, as real QMTL does",

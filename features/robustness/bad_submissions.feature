@@ -31,16 +31,18 @@ Feature: The Gateway refuses bad submissions cleanly
 
     @deviation.no_edge_validation
     Examples: Fields of the wrong type, and a body that is no object
-      | case                                     | status | code                 |
-      | a body that is not JSON                  | 400    | E_BODY_INVALID       |
-      | a body that is a JSON list               | 422    | E_BODY_INVALID       |
-      | a body whose world ids are one string    | 422    | E_WORLD_IDS_REQUIRED |
-      | a body whose second world id is a number | 422    | E_WORLD_IDS_REQUIRED |
-      | a body without a node-id checksum        | 422    | E_CHECKSUM_REQUIRED  |
-      | a body whose checksum is a string        | 422    | E_CHECKSUM_REQUIRED  |
-      | a body whose checksum is a boolean       | 422    | E_CHECKSUM_REQUIRED  |
-      | a body whose meta is a list              | 422    | E_META_INVALID       |
-      | a body whose meta holds a NUL            | 422    | E_META_INVALID       |
+      | case                                               | status | code                 |
+      | a body that is not JSON                            | 400    | E_BODY_INVALID       |
+      | a body that is a JSON list                         | 422    | E_BODY_INVALID       |
+      | a body whose world ids are one string              | 422    | E_WORLD_IDS_REQUIRED |
+      | a body whose second world id is a number           | 422    | E_WORLD_IDS_REQUIRED |
+      | a body without a node-id checksum                  | 422    | E_CHECKSUM_REQUIRED  |
+      | a body whose checksum is a string                  | 422    | E_CHECKSUM_REQUIRED  |
+      | a body whose checksum is a boolean                 | 422    | E_CHECKSUM_REQUIRED  |
+      | a body whose checksum is null                      | 422    | E_CHECKSUM_REQUIRED  |
+      | a body whose checksum is the right one plus a half | 422    | E_CHECKSUM_REQUIRED  |
+      | a body whose meta is a list                        | 422    | E_META_INVALID       |
+      | a body whose meta holds a NUL                      | 422    | E_META_INVALID       |
 
     @deviation.no_edge_validation
     Examples: World ids outside the id rule

@@ -110,3 +110,8 @@ def step_diff_refused(context):
 @then("the latest diff's version is above every earlier diff's of the strategy")
 def step_diff_latest_version(context):
     context.scenes.dagmanager.diffs.latest_version_above_earlier()
+
+
+@then("the queue-map key of each node that leaves out its interval names interval 0")
+def step_diff_unstated_interval(context):
+    context.scenes.dagmanager.diffs.unstated_intervals_keyed_zero()

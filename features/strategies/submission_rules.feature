@@ -72,6 +72,23 @@ Feature: Strategy submission rules
       | a strategy whose checksum covers its node ids joined by commas    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy with a bad checksum and a node lacking its config hash | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
 
+    @clause.strategies.checksum.out_of_range_400 @clause.strategies.checksum.mismatch_400 @clause.strategies.bindings.refused_unbound
+    Examples: Checksums outside the 32-bit range, or one below the right one
+      | case                                                                   | status | code                | evidence                         | worlds  |
+      | a strategy whose checksum is the right one plus 2 to the 32nd power    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+      | a strategy whose checksum is the right one as a negative 32-bit number | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+      | a strategy whose checksum is minus one                                 | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+      | a strategy whose checksum is one less than the right one               | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+
+    @clause.strategies.node_id.unstated_as_zero
+    Examples: Nodes that state no interval or period: their ids count it as 0
+      | case                                                                  | status | code               | evidence                                                     | worlds     |
+      | a strategy whose first node states no interval                        | 202    | none               | a new strategy id, its sentinel and the checksum it was sent | alpha only |
+      | a strategy whose last node states no period                           | 202    | none               | a new strategy id, its sentinel and the checksum it was sent | alpha only |
+      | a strategy whose first node states neither interval nor period        | 202    | none               | a new strategy id, its sentinel and the checksum it was sent | alpha only |
+      | a strategy whose last node's interval and period are null             | 202    | none               | a new strategy id, its sentinel and the checksum it was sent | alpha only |
+      | a strategy whose node leaves out an interval its id was computed with | 400    | E_NODE_ID_MISMATCH | the index of each altered node and its canonical id          | neither    |
+
     @clause.strategies.fields.missing_400 @clause.strategies.rules.order @clause.strategies.bindings.refused_unbound
     Examples: Nodes lacking a field their id is computed from
       | case                                                                         | status | code             | evidence                                              | worlds  |

@@ -9,9 +9,10 @@ from qmtl_wire import dagmanager_pb2 as pb
 
 from ..clients.dagmanager import DagManagerError
 from ..errors import TargetFailure
-from . import dagmanager_admin, dagmanager_dags, dagmanager_diff, dagmanager_query
+from . import dagmanager_admin, dagmanager_dags, dagmanager_diff, dagmanager_namespace, dagmanager_query
 from .dagmanager_admin import AdminScene
 from .dagmanager_diff import DiffScene
+from .dagmanager_namespace import NamespaceScene
 from .dagmanager_query import TagQueryScene
 from .dagmanager_session import MAIN, OTHER, DagManagerSession
 from .scenario import Scenario
@@ -35,6 +36,7 @@ CHOICES = {
     "DmHealthAnswer": ("SERVING", "NOT_SERVING", "NOT_FOUND"),
     **dagmanager_dags.CHOICES,
     **dagmanager_diff.CHOICES,
+    **dagmanager_namespace.CHOICES,
     **dagmanager_query.CHOICES,
     **dagmanager_admin.CHOICES,
 }
@@ -94,6 +96,7 @@ class DagManagerScene:
         self.session = DagManagerSession(target, scenario, worlds)
         self.health = DagManagerHealth(self.session)
         self.diffs = DiffScene(self.session)
+        self.namespaces = NamespaceScene(self.session)
         self.tags = TagQueryScene(self.session)
         self.admin = AdminScene(self.session)
 

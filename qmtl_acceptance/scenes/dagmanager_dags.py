@@ -59,11 +59,39 @@ def two_node(label: str) -> Dag:
     return two_node_strategy(label)
 
 
+def _unstated(label: str, unstated: object) -> Dag:
+    """A stream stating no interval, a computation stating no period and one stating neither. Each id is
+    computed with 0 for what the node leaves out, before the field is removed (``unstated`` is
+    ``_REMOVED``) or set to null, so the ids say "missing = 0" whatever the suite's own id code does."""
+    builder = DagBuilder(label)
+    price = builder.stream_input("price", interval=0, period=5, tags=["crypto"])
+    builder.processing("signal", [price], interval=60, period=0)
+    builder.processing("flat", [price], interval=0, period=0)
+    dag = builder.build()
+    for name, fields in (("price", ("interval",)), ("signal", ("period",)), ("flat", ("interval", "period"))):
+        node = dag.node(name)
+        for field_name in fields:
+            if unstated is _REMOVED:
+                node.pop(field_name)
+            else:
+                node[field_name] = unstated
+    return dag
+
+
+_REMOVED = object()
+UNSTATED_SHAPES = (
+    "nodes that leave out their interval or their period",
+    "nodes whose interval or period is null",
+)
+
+
 SHAPES: dict[str, Callable[[str], Dag]] = {
     "a price stream, a volume stream and two computations": four_node,
     "two computations listed before the price and volume streams they read": computations_first,
     f"{LARGE_PAIRS} streams each feeding one computation": large,
     "a price stream and one computation": two_node,
+    UNSTATED_SHAPES[0]: lambda label: _unstated(label, _REMOVED),
+    UNSTATED_SHAPES[1]: lambda label: _unstated(label, None),
 }
 
 

@@ -124,6 +124,17 @@ class DiffScene:
     def keys_name_node_interval_and_compute_key(self) -> None:
         _fail_on(shapes.key_problems(self.session.last().outcome.queue_map, self.session.strategy().dag.nodes), "queue-map keys")
 
+    def unstated_intervals_keyed_zero(self) -> None:
+        nodes = [n for n in self.session.strategy().dag.nodes if n.get("interval") is None]
+        if not nodes:
+            raise ValueError("the strategy has no node that leaves out its interval")
+        by_node = {k.node_id: k for k in map(shapes.parse_key, self.session.last().outcome.queue_map) if k}
+        wrong = {n["name"]: by_node[n["node_id"]].interval if n["node_id"] in by_node else "no key" for n in nodes
+                 if n["node_id"] not in by_node or by_node[n["node_id"]].interval != 0}
+        if wrong:
+            raise TargetFailure("the queue-map key of a node that states no interval", expected="interval 0",
+                                observed=f"{wrong}")
+
     def queues_named_after_nodes(self) -> None:
         _fail_on(shapes.name_problems(self.session.last().outcome.queue_map, self.session.strategy().dag.nodes), "queue names")
 

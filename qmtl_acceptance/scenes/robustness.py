@@ -71,6 +71,9 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "a body without a node-id checksum": BadSubmission(_without("node_ids_crc32"), 422, "E_CHECKSUM_REQUIRED"),
     "a body whose checksum is a string": BadSubmission(lambda b: {**b, "node_ids_crc32": str(b["node_ids_crc32"])}, 422, "E_CHECKSUM_REQUIRED"),
     "a body whose checksum is a boolean": BadSubmission(_with("node_ids_crc32", True), 422, "E_CHECKSUM_REQUIRED"),
+    "a body whose checksum is null": BadSubmission(_with("node_ids_crc32", None), 422, "E_CHECKSUM_REQUIRED"),
+    "a body whose checksum is the right one plus a half": BadSubmission(
+        lambda b: {**b, "node_ids_crc32": b["node_ids_crc32"] + 0.5}, 422, "E_CHECKSUM_REQUIRED"),
     "a body whose meta is a list": BadSubmission(_with("meta", ["dryrun"]), 422, "E_META_INVALID"),
     "a body whose meta holds a NUL": BadSubmission(lambda b: {**b, "meta": {**b["meta"], "note": "a\x00b"}}, 422, "E_META_INVALID"),
     "a body without a DAG": BadSubmission(_without("dag_json"), 400, "E_DAG_JSON_INVALID"),

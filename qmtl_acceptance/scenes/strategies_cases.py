@@ -170,6 +170,32 @@ def _sorted_crc(dag: Dag, world: World) -> Crafted:
     return Crafted(body(encoded(nodes.as_json()), [world("alpha")], node_ids_crc32(sorted(nodes.node_ids))))
 
 
+def _unstated(dag: Dag, index: int, fields: tuple[str, ...], value: Any = None, *, remove: bool = True) -> Dag:
+    """The DAG with one node stating none of ``fields``: its id is computed with each field 0, then the
+    field is removed (or set to ``value``), so the id is the one the contract's "missing = 0" gives."""
+    changed = dag.copy()
+    node = changed.nodes[index]
+    old_id = node["node_id"]
+    for name in fields:
+        node[name] = 0
+    node["node_id"] = compute_node_id(node)
+    for name in fields:
+        if remove:
+            node.pop(name)
+        else:
+            node[name] = value
+    for other in changed.nodes:
+        for key in ("dependencies", "inputs"):
+            other[key] = [node["node_id"] if d == old_id else d for d in other.get(key, [])]
+    for later in changed.nodes[index + 1:]:
+        later["node_id"] = compute_node_id(later)
+    return changed
+
+
+def _crc(dag: Dag, world: World, crc: Any) -> Crafted:
+    return Crafted(body(encoded(dag.as_json()), [world("alpha")], crc))
+
+
 CASES: dict[str, Callable[[Dag, World], Crafted]] = {
     # accepted
     "a valid strategy to world alpha": lambda d, w: Crafted(plain(d, [w("alpha")])),
@@ -186,6 +212,12 @@ CASES: dict[str, Callable[[Dag, World], Crafted]] = {
     "a valid strategy whose node ids are in descending order": lambda d, w: Crafted(plain(_descending(d), [w("alpha")])),
     "the same nodes under other names after world alpha": lambda d, w: Crafted(
         plain(_renamed(d), [w("alpha")]), earlier=[_first(d, w)]),
+    "a strategy whose first node states no interval": lambda d, w: Crafted(plain(_unstated(d, 0, ("interval",)), [w("alpha")])),
+    "a strategy whose last node states no period": lambda d, w: Crafted(plain(_unstated(d, 1, ("period",)), [w("alpha")])),
+    "a strategy whose first node states neither interval nor period": lambda d, w: Crafted(
+        plain(_unstated(d, 0, ("interval", "period")), [w("alpha")])),
+    "a strategy whose last node's interval and period are null": lambda d, w: Crafted(
+        plain(_unstated(d, 1, ("interval", "period"), remove=False), [w("alpha")])),
     # duplicates
     "the same strategy to world alpha a second time": lambda d, w: Crafted(plain(d, [w("alpha")]), earlier=[_first(d, w)]),
     "the same strategy to world beta after world alpha": lambda d, w: Crafted(plain(d, [w("beta")]), earlier=[_first(d, w)]),
@@ -219,6 +251,10 @@ CASES: dict[str, Callable[[Dag, World], Crafted]] = {
         body(encoded(d.as_json()), [w("alpha")], node_ids_crc32(d.node_ids[:1]))),
     "a strategy whose checksum covers its node ids joined by commas": lambda d, w: Crafted(
         body(encoded(d.as_json()), [w("alpha")], node_ids_crc32([",".join(d.node_ids)]))),
+    "a strategy whose checksum is the right one plus 2 to the 32nd power": lambda d, w: _crc(d, w, d.crc32 + 2**32),
+    "a strategy whose checksum is the right one as a negative 32-bit number": lambda d, w: _crc(d, w, d.crc32 - 2**32),
+    "a strategy whose checksum is minus one": lambda d, w: _crc(d, w, -1),
+    "a strategy whose checksum is one less than the right one": lambda d, w: _crc(d, w, (d.crc32 - 1) & 0xFFFFFFFF),
     "a strategy with a bad checksum and a node lacking its config hash": lambda d, w: Crafted(
         altered(d, [w("alpha")], {1: without("config_hash")})[0] | {"node_ids_crc32": 0}),
     # fields the node id is computed from
@@ -246,6 +282,8 @@ CASES: dict[str, Callable[[Dag, World], Crafted]] = {
         d, w, {1: lambda n: n.update(period=n["period"] + 1)}),
     "a strategy whose node's interval changed after its id was computed": lambda d, w: mismatch_case(
         d, w, {0: lambda n: n.update(interval=n["interval"] * 5)}),
+    "a strategy whose node leaves out an interval its id was computed with": lambda d, w: mismatch_case(
+        d, w, {0: without("interval")}),
     "a strategy whose node's params changed after its id was computed": lambda d, w: mismatch_case(
         d, w, {0: lambda n: n["params"].update(window=20)}),
     # the DAG is not a JSON object

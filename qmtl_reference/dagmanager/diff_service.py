@@ -13,7 +13,7 @@ import asyncio
 import grpc
 
 from qmtl_reference.dagmanager.acks import AckBook
-from qmtl_reference.dagmanager.dag import DagError, dag_scope, parse_dag
+from qmtl_reference.dagmanager.dag import DagError, DagScope, dag_scope, parse_dag
 from qmtl_reference.dagmanager.guard import store_guard
 from qmtl_reference.dagmanager.naming import DiffContext, NamingError, sentinel_id
 from qmtl_reference.dagmanager.plan import QueuePlan, in_chunks, plan_queues
@@ -68,7 +68,7 @@ class DiffService(pb_grpc.DiffServiceServicer):
             nodes = parse_dag(request.dag_json)
             # The request's fields win; a DAG may name its own world and domain in
             # its meta, which is where QMTL's DAG Manager takes them from.
-            scope = dag_scope(request.dag_json)
+            scope = DagScope() if self._settings.fault("dagmanager_namespace_ignores_meta") else dag_scope(request.dag_json)
             ctx = DiffContext(
                 world_id=request.world_id or scope.world_id,
                 execution_domain=request.execution_domain or scope.execution_domain,

@@ -144,6 +144,8 @@ def validate(body: Any) -> Submission:
         raise _reject(422, "E_BODY_INVALID", "the request body must be a JSON object")
     world_ids = _world_ids(body)
     crc = body.get("node_ids_crc32")
+    if faults.is_active("checksum_masked") and isinstance(crc, (int, float)) and not isinstance(crc, bool):
+        crc = int(crc) & 0xFFFFFFFF
     if isinstance(crc, bool) or not isinstance(crc, int):
         raise _reject(422, "E_CHECKSUM_REQUIRED", "node_ids_crc32 (an integer) is required")
     meta = body.get("meta") or {}

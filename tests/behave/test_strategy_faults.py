@@ -20,6 +20,8 @@ DM_HEALTH = "features/dagmanager/health.feature"
 DM_DIFF = "features/dagmanager/diff.feature"
 DM_TAGS = "features/dagmanager/tag_query.feature"
 DM_ADMIN = "features/dagmanager/admin.feature"
+DM_NAMESPACE = "features/dagmanager/diff_namespace.feature"
+BAD_SUBMISSIONS = "features/robustness/bad_submissions.feature"
 
 STORED_REDIS = "An accepted strategy is recorded in Redis with its DAG and the DAG's hash"
 BOUND = "An accepted strategy is bound in Postgres and WorldService to each of its worlds"
@@ -77,6 +79,26 @@ LARGE = "A large strategy's diff arrives in several chunks that together hold ev
 SIMULTANEOUS = "One strategy diffed for two worlds in simultaneous calls gets both worlds' queues"
 TWO_WORLDS = [f'A strategy diffed for two worlds in the "{d}" domain gets each world\'s own queues' for d in ("live", "dryrun", "backtest")]
 WITHHELD_POSITIONS = [f"Withholding the acknowledgement of the {p} chunk makes exactly that chunk come again" for p in ("first", "middle", "last")]
+META_NAMINGS = [
+    f"A DAG whose meta names {naming} is namespaced from its meta when the request names no world"
+    for naming in (
+        'its world as "world_id" and its domain as "execution_domain"', 'its world as "world" and its domain as "domain"',
+        'an empty "world" and its world as "world_id"', 'a null "world" and its world as "world_id"',
+        'world "alpha" as "world" and world "beta" as "world_id"', 'an empty "execution_domain" and its domain as "domain"',
+        'the "backtest" domain as "execution_domain" and the "dryrun" domain as "domain"',
+        "its domain in capital letters", "its world and no domain",
+    )
+]
+OUT_OF_RANGE_CRC = [
+    "Submitting a strategy whose checksum is the right one plus 2 to the 32nd power",
+    "Submitting a strategy whose checksum is the right one as a negative 32-bit number",
+]
+UNSTATED_ACCEPTED = [
+    "Submitting a strategy whose first node states no interval",
+    "Submitting a strategy whose last node states no period",
+    "Submitting a strategy whose first node states neither interval nor period",
+    "Submitting a strategy whose last node's interval and period are null",
+]
 ACK_MISTAKES = [f"An acknowledgement naming {m} does not release the chunk" for m in ("another strategy's sentinel", "the next chunk's id")]
 WORLD_FILTERS = [f"Queue statistics filtered by the {w} world's id list exactly the strategy's queues that match it" for w in ("first", "second")]
 STANDARD_HEALTH_ROWS = [
@@ -162,6 +184,7 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
             "Submitting the same strategy with a bad checksum after world alpha",
             "Submitting the same strategy with another execution domain",
             "Submitting the same strategy with its keys in another order",
+            *UNSTATED_ACCEPTED,
         ],
         "world alpha lists []",
     ),
@@ -228,6 +251,7 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
         [DIFFED, REDO, LATE_ACK, LARGE, SIMULTANEOUS, *TWO_WORLDS, *WITHHELD_POSITIONS, *WORLD_FILTERS],
         "lack exactly one queue named",
     ),
+    "dagmanager_namespace_ignores_meta": ([DM_NAMESPACE], META_NAMINGS, "are named under world"),
     "dagmanager_cleanup_keeps_queues": ([DM_ADMIN, DM_TAGS], [CLEANUP, CLEANUP_TAGS], "still listed"),
     "dagmanager_redo_diff_fails": ([DM_ADMIN], [REDO, REDO_SAME], "RedoDiff answered UNKNOWN"),
     "dagmanager_no_standard_health": (
@@ -259,6 +283,17 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
             "Submitting a strategy with a bad checksum and a node lacking its config hash",
             "Submitting the same strategy after it was refused for its checksum",
             "Submitting the same strategy with a bad checksum after world alpha",
+            *OUT_OF_RANGE_CRC,
+            "Submitting a strategy whose checksum is minus one",
+            "Submitting a strategy whose checksum is one less than the right one",
+        ],
+        "expected HTTP 400",
+    ),
+    "checksum_masked": (
+        [SUBMISSION, BAD_SUBMISSIONS],
+        [
+            *OUT_OF_RANGE_CRC,
+            "The Gateway refuses a body whose checksum is the right one plus a half with HTTP 422 and E_CHECKSUM_REQUIRED",
         ],
         "expected HTTP 400",
     ),
@@ -286,6 +321,7 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
             "Submitting a strategy whose node's period changed after its id was computed",
             "Submitting a strategy whose two nodes' ids are not canonical",
             "Submitting a strategy with a node whose id is not canonical",
+            "Submitting a strategy whose node leaves out an interval its id was computed with",
         ],
         "expected HTTP 400",
     ),
@@ -309,7 +345,7 @@ def _base(name: str) -> str:
 def test_every_fault_of_these_features_has_a_case():
     mine = {n for n in KNOWN if n.startswith(("dagmanager_", "tagquery_", "dedupe_", "strategy_", "dry_run_", "by_tag_"))}
     mine |= {"bind_first_world_only", "bad_dag_json_500", "unknown_strategy_reported_queued"}
-    mine |= {"schema_version_unchecked", "checksum_unchecked", "node_fields_unchecked", "node_ids_unchecked"}
+    mine |= {"schema_version_unchecked", "checksum_unchecked", "checksum_masked", "node_fields_unchecked", "node_ids_unchecked"}
     # The malformed-DAG fault is the robustness features' to catch (tests/behave/test_robustness_faults.py).
     mine -= {"dagmanager_bad_dag_unknown"}
     assert mine <= set(CASES), f"faults without a case: {sorted(mine - set(CASES))}"

@@ -42,6 +42,13 @@ def unnamespaced(c: DagManagerClient) -> str | None:
     return f"queues without the world/domain prefix: {bare}" if bare else None
 
 
+def ignores_meta(c: DagManagerClient) -> str | None:
+    dag = {**tagged_dag("a", "b"), "meta": {"world_id": "w1", "execution_domain": "backtest"}}
+    queues = c.diff(uid("s"), dag).queue_map.values()
+    elsewhere = [q for q in queues if not q.startswith("w1.backtest.")]
+    return f"queues of a DAG whose meta names w1/backtest, named elsewhere: {elsewhere}" if elsewhere else None
+
+
 def cleanup_keeps(c: DagManagerClient) -> str | None:
     sid = uid("s")
     queues = list(c.diff(sid, tagged_dag("a", "b"), world_id="w1", execution_domain="live").queue_map.values())
@@ -90,6 +97,7 @@ def forgets_nodes(c: DagManagerClient) -> str | None:
 PROBES: dict[str, Probe] = {
     "dagmanager_no_ack_resend": never_resends,
     "dagmanager_unnamespaced_queues": unnamespaced,
+    "dagmanager_namespace_ignores_meta": ignores_meta,
     "dagmanager_cleanup_keeps_queues": cleanup_keeps,
     "dagmanager_redo_diff_fails": redo_fails,
     "dagmanager_no_standard_health": no_standard_health,
