@@ -366,21 +366,13 @@ def test_the_strategy_and_dagmanager_features_pass_on_the_healthy_stack(behave_r
     assert len(run.statuses("passed")) >= 90, run.explain()
 
 
-SOME_OF = {"by_tag_ignores_world"}
-
-
 @pytest.mark.parametrize("fault", sorted(CASES))
 def test_the_fault_fails_exactly_its_scenarios(fault, behave_run):
     features, expected, phrase = CASES[fault]
     run = behave_run(*features, faults=[fault], own_stack=RESTART in features, failing=expected)
     failed = sorted({_base(n) for n in run.statuses("failed")})
     assert run.returncode != 0, run.explain()
-    if fault in SOME_OF:
-        # Which rows see another world's queue depends on what the shared stack's DAG Manager already holds:
-        # some must fail, and none but these.
-        assert failed and set(failed) <= set(expected), f"under {fault}: expected some of {sorted(set(expected))} to fail, got {failed}\n{run.explain()}"
-    else:
-        assert failed == sorted(set(expected)), f"under {fault}: expected {sorted(set(expected))} to fail, got {failed}\n{run.explain()}"
+    assert failed == sorted(set(expected)), f"under {fault}: expected {sorted(set(expected))} to fail, got {failed}\n{run.explain()}"
     messages = "\n".join(run.failures.values())
     assert phrase in messages, f"under {fault} no failure says {phrase!r}:\n{messages[:3000]}"
 
