@@ -118,7 +118,7 @@ def reference():
 def test_a_bounded_fuzz_of_the_reference_stack_finds_nothing(reference, service):
     url = reference.gateway_url if service == "gateway" else reference.worldservice_url
     started = time.monotonic()
-    report = fuzz_openapi(url, FuzzSettings(max_examples=8, max_seconds=25))
+    report = fuzz_openapi(url, FuzzSettings(max_examples=8, max_seconds=12))
     assert time.monotonic() - started < 35
     assert report.operations >= (12 if service == "gateway" else 8), report.describe()
     assert report.cases >= 300, report.describe()
