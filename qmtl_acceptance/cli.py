@@ -153,7 +153,8 @@ def run(args: list[str]) -> int:
         return outcome.NOT_STARTED
     where = f" (shard {shard[0]}/{shard[1]} of {len(chosen.items)})" if shard else ""
     if check_only:
-        print(f"{len(items)} scenarios selected{where}; settings accepted (target {config.target})")
+        part = f"; shard {shard[0]}/{shard[1]} of {len(chosen.items)}" if shard else ""
+        print(f"{len(items)} scenarios selected; settings accepted (target {config.target}{part})")
         return 0
     dry_run = "--dry-run" in args or "-d" in args
     ledger = outcome.reset()
