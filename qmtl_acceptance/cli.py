@@ -95,7 +95,11 @@ def _run_behave(args: list[str]) -> None:
         outcome.ledger().stop_once("interrupted", "interrupted")
 
 
-def _finish(reports_dir: Path, ledger: outcome.RunLedger, target: str = "") -> int:
+def _finish(reports_dir: Path, ledger: outcome.RunLedger, target: str = "", failures: bool = False) -> int:
+    if ledger.results:
+        from .run.distribute import record_durations
+
+        record_durations(reports_dir, ledger.results)
     if ledger.stop is not None:
         junit.write_stop(reports_dir / "junit", ledger)
         try:
@@ -110,6 +114,11 @@ def _finish(reports_dir: Path, ledger: outcome.RunLedger, target: str = "") -> i
     except Exception as exc:  # a page that cannot be drawn never changes the verdict
         _say(f"could not write the living documentation: {exc}")
     out = sys.stdout
+    failed = [r for r in ledger.results if r.status == "failed"]
+    if failures and failed:  # workers' consoles went to their logs: name each failure here
+        print(f"\n{len(failed)} failed:", file=out)
+        for result in failed:
+            print(f"  {result.key.feature}: {result.key.name}: {result.message}", file=out)
     skipped = ledger.skip_list()
     if skipped:
         print(f"\n{len(skipped)} skipped:", file=out)
@@ -122,29 +131,63 @@ def _finish(reports_dir: Path, ledger: outcome.RunLedger, target: str = "") -> i
     return ledger.exit_code()
 
 
+def _shard_of(chosen: selection.Selection, shard: tuple[int, int], reports_dir: Path) -> list:
+    from .run import distribute
+
+    index, total = shard
+    items = distribute.split(chosen.items, total, distribute.load_durations(reports_dir))[index - 1]
+    if not items:
+        raise SuiteError(f"shard {index}/{total} holds no scenario: the selection has {len(chosen.items)} "
+                         f"scenarios for {total} shards")
+    return items
+
+
 def run(args: list[str]) -> int:
+    from .run.distribute import location_args, take_run_options
+
     check_only = "--check" in args
     args = [a for a in args if a != "--check"]
     interrupts.install()
     try:
+        args, workers, shard = take_run_options(args)
         configuration = selection.behave_configuration(args)
         config = load_config(selection.userdata(configuration))
         chosen = selection.select(args, configuration)
+        items = _shard_of(chosen, shard, config.reports_dir) if shard else chosen.items
     except SuiteError as exc:
         _say(f"not run: {exc}")
         return outcome.NOT_STARTED
+    where = f" (shard {shard[0]}/{shard[1]} of {len(chosen.items)})" if shard else ""
     if check_only:
-        print(f"{len(chosen.scenarios)} scenarios selected; settings accepted (target {config.target})")
+        part = f"; shard {shard[0]}/{shard[1]} of {len(chosen.items)}" if shard else ""
+        print(f"{len(items)} scenarios selected; settings accepted (target {config.target}{part})")
         return 0
+    dry_run = "--dry-run" in args or "-d" in args
     ledger = outcome.reset()
-    ledger.selected = chosen.scenarios
+    ledger.selected = [item.key for item in items]
     reports.rotate(config.reports_dir)
     allure_results.show_skip_reasons()
+    if workers > 1 and not dry_run:
+        from .run.parallel import run_parallel
+
+        run_parallel(args, items, workers, config.reports_dir, config,
+                     lambda phase_args: _run_behave(with_report_formats(phase_args, _phase_reports(phase_args))))
+        return _finish(config.reports_dir, ledger, config.target, failures=True)
+    if shard:
+        import os
+
+        listed = config.reports_dir / ".selection" / f"shard-{shard[0]}-of-{shard[1]}.list"
+        args = location_args(args, items, listed)
+        os.environ[selection.LIST_ENV] = str(listed)
     _run_behave(with_report_formats(args, config.reports_dir))
-    if "--dry-run" in args or "-d" in args:
-        print(f"\ndry run: {len(chosen.scenarios)} scenarios selected, none run", flush=True)
+    if dry_run:
+        print(f"\ndry run: {len(items)} scenarios selected{where}, none run", flush=True)
         return 0
     return _finish(config.reports_dir, ledger, config.target)
+
+
+def _phase_reports(args: list[str]) -> Path:
+    return Path(selection.userdata(selection.behave_configuration(args)).get("reports_dir", "reports"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,11 +47,13 @@ def help_text() -> str:
     from .run.selection import all_tags
 
     out = [
-        "usage: bash scripts/acceptance.sh [--check] [-D name=value ...] [behave options] [feature paths]",
+        "usage: bash scripts/acceptance.sh [--check] [-n N|auto] [--shard i/N] [-D name=value ...] [behave options] [feature paths]",
         "       bash scripts/stack.sh [-D name=value ...]   start a stack by hand, print its URLs, Ctrl-C stops it",
         "",
         "Runs the QMTL acceptance features and ends with one verdict line. --check only checks the",
         "settings, paths and tags and counts the selected scenarios; nothing starts.",
+        "-n N (or auto: one per core) runs N workers against one stack, then the @serial scenarios alone;",
+        "--shard i/N runs the i-th of N deterministic parts (by reports/durations.json, else by name).",
         "",
         "settings (-D name=value, or the environment variable QMTL_E2E_<NAME>):",
     ]

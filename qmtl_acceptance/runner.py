@@ -19,8 +19,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-import jsonschema
-
 from .config import PROJECT_ROOT, SuiteConfig
 from .errors import SuiteError
 
@@ -240,6 +238,8 @@ def parse_report(text: str) -> Report | None:
         data = json.loads(text)
     except ValueError as exc:
         raise RunnerReportError(f"the run's report is not JSON: {exc}") from None
+    import jsonschema  # only a run that reads a runner's report needs it
+
     try:
         jsonschema.validate(data, REPORT_SCHEMA)
     except jsonschema.ValidationError as exc:

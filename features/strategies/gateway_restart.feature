@@ -1,4 +1,4 @@
-@strategies @use.with_restarts=available
+@strategies @serial @use.with_restarts=available
 Feature: A Gateway restart loses nothing
   As an operator of QMTL
   I want a restarted Gateway to know every strategy it accepted before

@@ -11,10 +11,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-import redis
-from psycopg.rows import dict_row
-
 from ..errors import StackError
 from ..redaction import redact
 
@@ -36,6 +32,8 @@ class StrategyRow:
 
 class GatewayRedis:
     def __init__(self, url: str, timeout: float = 5.0) -> None:
+        import redis  # a run that reads no store does not pay for importing its client
+
         self.url = url
         self._r = redis.Redis.from_url(url, decode_responses=True, socket_timeout=timeout, socket_connect_timeout=timeout)
 
@@ -43,6 +41,8 @@ class GatewayRedis:
         self._r.close()
 
     def _do(self, what: str, fn, *args):
+        import redis
+
         try:
             return fn(*args)
         except redis.RedisError as exc:
@@ -64,6 +64,9 @@ class GatewayPostgres:
         self.timeout = timeout
 
     def _query(self, what: str, sql: str, params: tuple) -> list[dict]:
+        import psycopg
+        from psycopg.rows import dict_row
+
         try:
             with psycopg.connect(self.dsn, connect_timeout=max(1, int(self.timeout)), row_factory=dict_row) as conn:
                 return conn.execute(sql, params).fetchall()

@@ -13,6 +13,13 @@ def begin() -> None:
     interrupts.install()
 
 
+def only_listed(runner) -> None:
+    """A worker's or a shard's run holds only its listed scenarios (see selection.keep_listed)."""
+    from .selection import keep_listed
+
+    keep_listed(runner.features)
+
+
 def refuse(message: str) -> None:
     """The run cannot start: say why in one paragraph, record it, and make behave stop (exit 2)."""
     outcome.ledger().stop_once("not_started", message)

@@ -68,10 +68,10 @@ def write_summary(reports_dir: Path, ledger: RunLedger, target: str = "") -> Non
         "scenarios_run": len(ledger.results),
         "passed": ledger.count("passed"),
         "failed": ledger.count("failed"),
+        "results": [{"feature": r.key.feature, "scenario": r.key.name, "status": r.status, "message": r.message,
+                     "seconds": round(r.seconds, 3)} for r in ledger.results],
         "skipped": [{"feature": r.key.feature, "scenario": r.key.name, "reason": r.message} for r in ledger.skipped()],
         "not_run": [{"feature": k.feature, "scenario": k.name} for k in ledger.not_run()],
-        "results": [{"feature": r.key.feature, "scenario": r.key.name, "status": r.status, "message": r.message}
-                    for r in ledger.results],
         "stop": None if ledger.stop is None else {"kind": ledger.stop.kind, "message": ledger.stop.message},
     }
     summary = reports_dir / SUMMARY

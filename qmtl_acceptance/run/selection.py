@@ -15,13 +15,26 @@ from pathlib import Path
 from ..errors import ConfigError
 from .outcome import ScenarioKey
 
+# A file of `feature:line` locations: the run (a worker, a shard) is exactly these scenarios.
+LIST_ENV = "QMTL_E2E_SCENARIO_LIST"
+
 # Tags behave evaluates itself; they need not appear in a feature.
 _BUILTIN_TAGS = ("skip", "wip", "fixture.*")
+
+
+@dataclass(frozen=True)
+class SelectedScenario:
+    """A selected scenario as a worker or a shard is handed it: behave runs exactly `location`."""
+
+    key: ScenarioKey
+    location: str  # features/x.feature:LINE (an outline's example row has its own line)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
 class Selection:
     scenarios: list[ScenarioKey] = field(default_factory=list)
+    items: list[SelectedScenario] = field(default_factory=list)
     known_tags: set[str] = field(default_factory=set)
     userdata: dict[str, str] = field(default_factory=dict)
 
@@ -87,6 +100,48 @@ def _tag_problem(tag: str, known: set[str]) -> str | None:
     return f"no feature or scenario carries the tag @{tag}{hint}"
 
 
+def listed_locations() -> set[str] | None:
+    import os
+
+    path = os.environ.get(LIST_ENV, "").strip()
+    if not path:
+        return None
+    return {line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def keep_listed(features: list) -> None:
+    """Drop every scenario the list does not name from the parsed model, before any formatter sees it.
+
+    behave's own `file:line` selection marks the others skipped, and every
+    report would then show them as skips; pruned, they are simply not part of the run.
+    """
+    from behave.model import Rule, ScenarioOutline
+
+    listed = listed_locations()
+    if listed is None:
+        return
+
+    def kept(container) -> bool:
+        items = []
+        for item in container.run_items:
+            if isinstance(item, Rule):
+                if kept(item):
+                    items.append(item)
+            elif isinstance(item, ScenarioOutline):
+                rows = [s for s in item.scenarios if f"{s.filename}:{s.line}" in listed]
+                if rows:
+                    item._scenarios = rows  # the built rows; behave rebuilds only from modified tables
+                    items.append(item)
+            elif f"{item.filename}:{item.line}" in listed:
+                items.append(item)
+        container.run_items[:] = items
+        if hasattr(container, "scenarios") and isinstance(container.scenarios, list):
+            container.scenarios[:] = [s for s in container.scenarios if s in items]
+        return bool(items)
+
+    features[:] = [feature for feature in features if kept(feature)]
+
+
 def userdata(config) -> dict[str, str]:
     return {k: str(v) for k, v in config.userdata.items()}
 
@@ -122,10 +177,16 @@ def select(args: list[str], config=None) -> Selection:
         problem = _tag_problem(tag, selection.known_tags)
         if problem:
             raise ConfigError(problem)
+    listed = listed_locations()
     for feature in features:
         for scenario in feature.walk_scenarios():
+            if listed is not None and f"{scenario.filename}:{scenario.line}" not in listed:
+                continue
             if scenario.should_run(config):
-                selection.scenarios.append(ScenarioKey(feature.name, scenario.name))
+                key = ScenarioKey(feature.name, scenario.name)
+                selection.scenarios.append(key)
+                selection.items.append(SelectedScenario(
+                    key, f"{scenario.filename}:{scenario.line}", tuple(str(t) for t in scenario.effective_tags)))
     if not selection.scenarios:
         asked = " ".join(args) or "(no arguments)"
         raise ConfigError(f"the selection is empty: no scenario matches {asked}")

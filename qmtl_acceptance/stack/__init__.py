@@ -8,6 +8,11 @@ from .base import StackEndpoints, StackProvider
 def provider_for(config: SuiteConfig) -> StackProvider:
     # Imported lazily so a target's optional dependencies (the docker SDK) are
     # needed only when that target is chosen.
+    from .attached import attached_provider
+
+    attached = attached_provider(config)
+    if attached is not None:  # a run inside `-n N`: the stack is already up
+        return attached
     if config.target == "reference":
         from .reference import ReferenceStack
 
