@@ -102,6 +102,8 @@ KNOWN: dict[str, str] = {
     "sockets_close_early": "the Gateway closes a stream three seconds before its token expires",
     "live_event_to_one_socket": "the Gateway pushes each live event to only the first socket of its world",
     "unsubscribe_drops_world": "a socket that closes unsubscribes every socket of its world",
+    "subprotocol_echoes_any_offer": "the Gateway selects the first subprotocol a subscriber offers, whatever it is",
+    "token_subprotocol_not_echoed": "the Gateway selects no subprotocol even for a subscriber offering the very token it presents, as real QMTL does",
     # Strategy runner: backfill
     "backfill_off_by_one_end": "the runner asks for history one interval past the window end, so the bucket after the window is loaded",
     "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",
