@@ -109,6 +109,9 @@ KNOWN: dict[str, str] = {
     "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",
     "backfill_drop_bucket": "the runner drops the middle row of each stream's history before caching it",
     "backfill_window_shifted": "the runner asks for the window shifted one interval earlier",
+    "runner_gateway_error_type_only": "the runner's line for a Gateway it could not talk to names the error's type, not its text",
+    "runner_refusal_without_detail": "the runner's line for a refused strategy gives the HTTP status without the Gateway's detail or error code",
+    "runner_refusal_exit_1": "the runner exits 1, not 3, when the Gateway answers but is not ready or refuses the strategy",
 }
 
 # Faults a service reads once, when it starts: the dialled DAG Manager address,
