@@ -45,6 +45,7 @@ KNOWN: dict[str, str] = {
     "bad_dag_json_500": "the Gateway crashes (500) on a dag_json that is not JSON or is a JSON list, as real QMTL does",
     "strategy_status_never_advances": "the Gateway runs no strategy worker, so every status stays queued, as in real QMTL",
     "strategy_events_not_recorded": "the Gateway's worker changes a strategy's status without recording the event",
+    "claimed_strategies_forgotten": "a restarted Gateway never takes back the strategies a stopped one was diffing, so they stay processing",
     "unknown_strategy_reported_queued": "the Gateway answers the status of an unknown strategy id with queued instead of 404",
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
