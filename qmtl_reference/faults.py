@@ -61,6 +61,8 @@ KNOWN: dict[str, str] = {
     "tagquery_forgets_diffed_nodes": "the DAG Manager's tag query never finds the queues of diffed nodes",
     # Gateway: health
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
+    # Gateway: the /worlds proxy
+    "worlds_answers_name_worldservice": "the Gateway's /worlds answers carry a Content-Location naming WorldService's own address",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
     # Gateway: event tokens and the /ws/evt handshake
