@@ -59,6 +59,13 @@ def _answer(status: int, body: str, content_type: str = "application/json") -> C
     return lambda conn: conn.sendall(_http(status, body, content_type))
 
 
+def _after_reading(answer: Callable[[socket.socket], None]) -> Callable[[socket.socket], None]:
+    def behave(conn: socket.socket) -> None:
+        _read_request(conn)
+        answer(conn)
+    return behave
+
+
 def _drop(conn: socket.socket) -> None:
     return None
 
@@ -86,7 +93,7 @@ FAILURES: dict[str, Callable[[socket.socket], None]] = {
     "closes every connection without answering": _drop_after_reading,
     "answers in a protocol that is not HTTP": _not_http,
     "never answers": _silent,
-    "answers its status with HTTP 503": lambda conn: (_read_request(conn), conn.sendall(_http(503, '{"detail":"starting"}'))),
+    "answers its status with HTTP 503": _after_reading(_answer(503, json.dumps({"detail": "starting"}))),
     "drops every submission without answering": _status_then(_drop),
     "refuses every strategy with HTTP 503 and a detail":
         _status_then(_answer(503, json.dumps({"detail": "DAG Manager unavailable"}))),

@@ -80,7 +80,8 @@ class BackfillScene:
     def run_against_broken_gateway(self, failure: str) -> None:
         gateway = BrokenGateway(failure)
         self.scenario.add_cleanup(gateway.close)
-        self.run(**GUIDE_WINDOW, gateway_url=gateway.url, label=f"against a Gateway that {failure}")
+        self.run(start=GUIDE_WINDOW["start"], end=GUIDE_WINDOW["end"], gateway_url=gateway.url,
+                 label=f"against a Gateway that {failure}")
 
     @property
     def last(self) -> RunnerRun:
