@@ -46,6 +46,7 @@ KNOWN: dict[str, str] = {
     "bad_dag_json_500": "the Gateway crashes (500) on a dag_json that is not JSON or is a JSON list, as real QMTL does",
     "strategy_status_never_advances": "the Gateway runs no strategy worker, so every status stays queued, as in real QMTL",
     "strategy_events_not_recorded": "the Gateway's worker changes a strategy's status without recording the event",
+    "claimed_strategies_forgotten": "a restarted Gateway never takes back the strategies a stopped one was diffing, so they stay processing",
     "unknown_strategy_reported_queued": "the Gateway answers the status of an unknown strategy id with queued instead of 404",
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
@@ -62,6 +63,8 @@ KNOWN: dict[str, str] = {
     "tagquery_forgets_diffed_nodes": "the DAG Manager's tag query never finds the queues of diffed nodes",
     # Gateway: health
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
+    # Gateway: the /worlds proxy
+    "worlds_answers_name_worldservice": "the Gateway's /worlds answers carry a Content-Location naming WorldService's own address",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
     # Gateway: event tokens and the /ws/evt handshake
@@ -104,11 +107,16 @@ KNOWN: dict[str, str] = {
     "sockets_close_early": "the Gateway closes a stream three seconds before its token expires",
     "live_event_to_one_socket": "the Gateway pushes each live event to only the first socket of its world",
     "unsubscribe_drops_world": "a socket that closes unsubscribes every socket of its world",
+    "subprotocol_echoes_any_offer": "the Gateway selects the first subprotocol a subscriber offers, whatever it is",
+    "token_subprotocol_not_echoed": "the Gateway selects no subprotocol even for a subscriber offering the very token it presents, as real QMTL does",
     # Strategy runner: backfill
     "backfill_off_by_one_end": "the runner asks for history one interval past the window end, so the bucket after the window is loaded",
     "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",
     "backfill_drop_bucket": "the runner drops the middle row of each stream's history before caching it",
     "backfill_window_shifted": "the runner asks for the window shifted one interval earlier",
+    "runner_gateway_error_type_only": "the runner's line for a Gateway it could not talk to names the error's type, not its text",
+    "runner_refusal_without_detail": "the runner's line for a refused strategy gives the HTTP status without the Gateway's detail or error code",
+    "runner_refusal_exit_1": "the runner exits 1, not 3, when the Gateway answers but is not ready or refuses the strategy",
 }
 
 # Faults a service reads once, when it starts: the dialled DAG Manager address,

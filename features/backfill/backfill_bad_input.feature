@@ -5,7 +5,8 @@ Feature: A strategy run refuses bad input before submitting anything
   So that nothing half-configured ever reaches the Gateway
 
   The runner exits 2 for a command that is wrong, and 3 when the Gateway
-  cannot be reached or refuses the strategy.
+  cannot be reached, is not ready or refuses the strategy; its one line says
+  which, and carries what went wrong.
 
   Background:
     Given the QMTL stack is running
@@ -36,3 +37,22 @@ Feature: A strategy run refuses bad input before submitting anything
     Then the runner stops within 30 seconds with exit code 3
     And the runner explains the problem in one line mentioning "unreachable"
     And for 1 second nothing is bound to the backfill world
+
+  # Failures a live Gateway cannot be made to show on demand: the runner is pointed at a
+  # loopback endpoint that fails as described.
+  @clause.backfill.runner.gateway_failure_exit_3 @clause.backfill.runner.gateway_failure_named @clause.backfill.runner.one_line_error
+  Scenario Outline: A run whose Gateway <failure> stops with the Gateway's exit code and says what went wrong
+    When the guide's strategy runner is started against a Gateway that <failure>
+    Then the runner stops within 30 seconds with exit code 3
+    And the runner explains the problem in one line mentioning both "<kind>" and "<what>"
+
+    Examples:
+      | failure                                                    | kind                 | what                    |
+      | closes every connection without answering                  | unreachable          | disconnected            |
+      | answers in a protocol that is not HTTP                     | unreachable          | SSH-2.0-OpenSSH_9.2     |
+      | never answers                                              | unreachable          | timed out               |
+      | answers its status with HTTP 503                           | not ready            | HTTP 503                |
+      | drops every submission without answering                   | submitting           | disconnected            |
+      | refuses every strategy with HTTP 503 and a detail          | refused the strategy | DAG Manager unavailable |
+      | refuses every strategy with HTTP 400 and an error code     | refused the strategy | E_SCHEMA_INVALID        |
+      | refuses every strategy with HTTP 500 and a plain-text body | refused the strategy | HTTP 500                |

@@ -59,6 +59,34 @@ Feature: Event-stream tokens and the handshake
       | a token that expires in 3 seconds                       |
       | a token whose audience is a list holding the controlbus |
 
+  # The Gateway speaks no named subprotocol: a subscriber offering some is let in with none selected,
+  # unless the one it offers is the very token it presents (what a browser client, which cannot set
+  # the header and fails a handshake that selects nothing it offered, has to do).
+  @clause.events.handshake.no_foreign_subprotocol
+  Scenario Outline: A subscriber presenting <presented> and offering <offer> is let in with no subprotocol selected
+    When a subscriber opens the event stream presenting <presented> and offering <offer>
+    Then the Gateway accepts the handshake within 2 seconds
+    And the handshake answer selects no subprotocol
+
+    Examples:
+      | presented               | offer                            |
+      | its token in the header | the subprotocol "chat"           |
+      | its token in the query  | the subprotocol "chat"           |
+      | its token in the header | the subprotocols "chat" and "v2" |
+      | its token in the header | a tampered copy of its token     |
+      | its token in the query  | a tampered copy of its token     |
+
+  @deviation.no_subprotocol_echo @clause.events.handshake.token_subprotocol_echoed
+  Scenario Outline: A subscriber presenting <presented> and offering that same token as its subprotocol gets it selected
+    When a subscriber opens the event stream presenting <presented> and offering that same token
+    Then the Gateway accepts the handshake within 2 seconds
+    And the handshake answer selects that token
+
+    Examples:
+      | presented               |
+      | its token in the header |
+      | its token in the query  |
+
   @deviation.unauthenticated_fallback_stream @clause.events.subscribe.fallback_guarded
   Scenario: The fallback stream refuses a subscriber without a token
     When a subscriber opens the fallback stream the Gateway named, without a token

@@ -126,6 +126,11 @@ def step_identical(context):
     context.scenes.backfill.runs_identical()
 
 
+@when("the guide's strategy runner is started against a Gateway that {failure:GatewayFailure}")
+def step_run_broken_gateway(context, failure):
+    context.scenes.backfill.run_against_broken_gateway(failure)
+
+
 @then("the runner stops within {limit:Duration} with exit code {code:d}")
 def step_refused(context, limit, code):
     context.scenes.backfill.refused_with_exit(code, limit)
@@ -139,3 +144,8 @@ def step_one_line(context, mention):
 @then("for {limit:Duration} nothing is bound to the backfill world")
 def step_nothing_bound(context, limit):
     context.scenes.backfill.world_stays_unbound(limit)
+
+
+@then('the runner explains the problem in one line mentioning both "{first}" and "{second}"')
+def step_explained_two(context, first, second):
+    context.scenes.backfill.explained_in_one_line(first, second)

@@ -105,3 +105,13 @@ def step_tokens_expires_at(context):
 @then("the Gateway publishes a JSON Schema for each of {kinds:Names}")
 def step_schemas(context, kinds):
     context.scenes.events.claims.schema_per_event_type(kinds)
+
+
+@when("a subscriber opens the event stream presenting {presented:PresentedToken} and offering {offer:SubprotocolOffer}")
+def step_present_offering(context, presented, offer):
+    context.scenes.events.subprotocols.present(presented, offer)
+
+
+@then("the handshake answer selects {selected:SelectedSubprotocol}")
+def step_subprotocol_selected(context, selected):
+    context.scenes.events.subprotocols.selected(selected)

@@ -86,3 +86,23 @@ def step_gateway_restarts(context):
 @then("submitting the same strategy to {roles:WorldRoles} is refused as a duplicate of the first strategy")
 def step_duplicate(context, roles):
     context.scenes.strategies.refused_as_duplicate(roles)
+
+
+@given("the DAG Manager hangs without answering")
+def step_dagmanager_hangs(context):
+    context.scenes.strategies.outage.dagmanager_hangs()
+
+
+@when("the Gateway crashes while the diff is under way")
+def step_gateway_crashes(context):
+    context.scenes.strategies.outage.gateway_crashes()
+
+
+@when("the DAG Manager answers again")
+def step_dagmanager_answers(context):
+    context.scenes.strategies.outage.dagmanager_answers_again()
+
+
+@when("the Gateway is started again")
+def step_gateway_started(context):
+    context.scenes.strategies.outage.gateway_starts_again()

@@ -101,3 +101,13 @@ def step_stop_worldservice(context):
 @when("WorldService is started again within {limit:Duration}")
 def step_start_worldservice(context, limit):
     context.scenes.worldservice.start_worldservice(limit)
+
+
+@when("{what:SlashedWorldsPath} is read through the Gateway with a trailing slash")
+def step_read_slashed(context, what):
+    context.scenes.worldservice.read_with_trailing_slash(what)
+
+
+@then("no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds")
+def step_never_names_worldservice(context):
+    context.scenes.worldservice.never_names_worldservice()

@@ -24,3 +24,19 @@ Feature: A Gateway restart loses nothing
     When the Gateway restarts
     Then within 5 seconds the Gateway reports the strategy's status as "completed"
     And submitting the same strategy to world "beta" is refused as a duplicate of the first strategy
+
+  # A Gateway that dies mid-diff has no chance to hand its work back: what it claimed must be
+  # finished by the next Gateway, not left "processing" for ever. The DAG Manager hangs first,
+  # so the crash lands while the diff is certainly under way.
+  @serial @use.with_stores=visible @deviation.status_stays_queued
+  @clause.strategies.restart.resumes_processing @clause.strategies.events.each_change
+  Scenario: A strategy the Gateway was diffing when it crashed is completed once it is started again
+    Given the DAG Manager hangs without answering
+    And the strategy author submitted it to world "alpha"
+    And within 5 seconds the Gateway reports the strategy's status as "processing"
+    When the Gateway crashes while the diff is under way
+    And the DAG Manager answers again
+    And the Gateway is started again
+    Then within 10 seconds the Gateway reports the strategy's status as "completed"
+    And within 2 seconds Postgres records the strategy's statuses as "queued", "processing" and "completed" in that order
+    And Postgres and Redis both hold the status "completed" for the strategy

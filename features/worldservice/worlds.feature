@@ -7,12 +7,13 @@ Feature: Worlds through the Gateway
   Background:
     Given the QMTL stack is running
 
-  @clause.worldservice.world.create @clause.worldservice.world.read_back @clause.worldservice.proxy.correlation_id
+  @clause.worldservice.world.create @clause.worldservice.world.read_back @clause.worldservice.proxy.correlation_id @clause.worldservice.proxy.no_internal_address
   Scenario: A world created through the Gateway is answered and read back active and not allowed to go live
     When world "alpha" is created through the Gateway with the name "Alpha desk"
     Then the Gateway answers with world "alpha" named "Alpha desk", active and not allowed to go live
     And reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And every answer the Gateway relayed carried its own correlation id
+    And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
 
   @clause.worldservice.world.upsert @clause.worldservice.world.read_back @clause.worldservice.world.list
   Scenario: Creating a world again under a new name updates it in place
@@ -29,20 +30,22 @@ Feature: Worlds through the Gateway
     Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading world "beta" through the Gateway gives it named "Beta desk", active and not allowed to go live
 
-  @clause.worldservice.world.unknown_404 @clause.worldservice.proxy.correlation_id
+  @clause.worldservice.world.unknown_404 @clause.worldservice.proxy.correlation_id @clause.worldservice.proxy.no_internal_address
   Scenario: Reading a world nobody created is answered not found
     When a world nobody created is read through the Gateway
     Then the Gateway answers 404 with the detail "world not found"
     And every answer the Gateway relayed carried its own correlation id
+    And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
 
-  @clause.worldservice.decide.fields @clause.worldservice.proxy.correlation_id
+  @clause.worldservice.decide.fields @clause.worldservice.proxy.correlation_id @clause.worldservice.proxy.no_internal_address
   Scenario: The decision for each of two worlds names that world, with its mode, domain, time to live and etag
     Given worlds "alpha" and "beta"
     When the decision for each world is read through the Gateway
     Then each decision names its own world and carries an effective mode, an execution domain, a time to live and an etag
     And every answer the Gateway relayed carried its own correlation id
+    And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
 
-  @serial @use.with_restarts=available @clause.worldservice.proxy.unavailable_503 @clause.worldservice.outage.nothing_lost
+  @serial @use.with_restarts=available @clause.worldservice.proxy.unavailable_503 @clause.worldservice.proxy.no_internal_address @clause.worldservice.outage.nothing_lost
   Scenario: While WorldService is down the Gateway answers 503, and afterwards its worlds and activations are back
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     And the strategy's "long" side in world "alpha" is set active with weight 0.5
@@ -52,6 +55,21 @@ Feature: Worlds through the Gateway
     When the strategy's "short" side in world "alpha" is set active with weight 1
     Then the Gateway answers 503 with the detail "WorldService unavailable"
     And every answer the Gateway relayed carried its own correlation id
+    And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
     When WorldService is started again within 10 seconds
     Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading the strategy's "long" side in world "alpha" gives the record as last set
+
+  # A WorldService that redirects a trailing slash (as a FastAPI one does by default) names its own
+  # address in the Location: the Gateway must refuse such a path or point the redirect at itself.
+  @clause.worldservice.proxy.no_internal_address
+  Scenario Outline: Reading <what> with a trailing slash through the Gateway never points at WorldService itself
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    When <what> is read through the Gateway with a trailing slash
+    Then no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
+
+    Examples:
+      | what                           |
+      | the list of worlds             |
+      | world "alpha"                  |
+      | the decision for world "alpha" |

@@ -64,6 +64,8 @@ class EventStream:
         self._lock = threading.Lock()
         self.close_code: int | None = None
         self.close_reason: str = ""
+        # The subprotocol the handshake answer selected (its Sec-WebSocket-Protocol), None when it named none.
+        self.subprotocol: str | None = (connection.getheaders() or {}).get("sec-websocket-protocol")
         # The reader blocks on the socket; closing it from here is what wakes it.
         connection.settimeout(None)
         self._reader = threading.Thread(target=self._read, name="events-reader", daemon=True)
@@ -78,11 +80,17 @@ class EventStream:
 
     @classmethod
     def connect(cls, url: str, *, header: str | None = None, query: str | None = None, subprotocol: str | None = None,
-                timeout: float = 5.0) -> "EventStream":
-        """Open the stream presenting any combination of tokens at once (to see which the Gateway takes)."""
+                offered: str | None = None, timeout: float = 5.0) -> "EventStream":
+        """Open the stream presenting any combination of tokens at once (to see which the Gateway takes).
+
+        ``offered`` is a raw Sec-WebSocket-Protocol header the client does not check the answer against,
+        so the answer's own choice (or none) can be read back from ``subprotocol``.
+        """
         if query is not None:
             url = stream_url(url, {"token": query})
         headers = [f"Authorization: Bearer {header}"] if header is not None else []
+        if offered is not None:
+            headers.append(f"Sec-WebSocket-Protocol: {offered}")
         try:
             connection = websocket.create_connection(
                 url, header=headers, subprotocols=[subprotocol] if subprotocol is not None else None,

@@ -166,6 +166,11 @@ class GatewayClient:
     def world(self, world_id: str) -> Answer:
         return self.request("GET", f"/worlds/{_segment(world_id)}")
 
+    def worlds_path_with_trailing_slash(self, world_id: str | None = None, leaf: str = "") -> Answer:
+        """GET /worlds/, /worlds/<id>/ or /worlds/<id>/<leaf>/: a path a slash-redirecting WorldService redirects."""
+        path = "/worlds" + (f"/{_segment(world_id)}" if world_id is not None else "") + (f"/{leaf}" if leaf else "")
+        return self.request("GET", path + "/")
+
     def world_bindings(self, world_id: str) -> Answer:
         return self.request("GET", f"/worlds/{_segment(world_id)}/bindings")
 

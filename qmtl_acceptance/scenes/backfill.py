@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from ..broken_gateway import FAILURES, BrokenGateway
 from ..errors import TargetFailure
 from ..eventually import eventually, never
 from ..runner import Report, RunnerRun, expected_buckets, run_strategy, strategy_reference, unreachable_gateway_url
@@ -42,7 +43,7 @@ BAD_INPUT: dict[str, Callable[[], dict[str, Any]]] = {
     "a Gateway that cannot be reached": lambda: {"gateway_url": unreachable_gateway_url()},
 }
 
-CHOICES = {"BadRunInput": tuple(BAD_INPUT), "StreamName": ("price", "trend")}
+CHOICES = {"BadRunInput": tuple(BAD_INPUT), "StreamName": ("price", "trend"), "GatewayFailure": tuple(FAILURES)}
 
 
 class BackfillScene:
@@ -76,6 +77,12 @@ class BackfillScene:
     def run_bad_input(self, problem: str) -> None:
         self.run(**{**GUIDE_WINDOW, **BAD_INPUT[problem]()}, label=problem)
 
+    def run_against_broken_gateway(self, failure: str) -> None:
+        gateway = BrokenGateway(failure)
+        self.scenario.add_cleanup(gateway.close)
+        self.run(start=GUIDE_WINDOW["start"], end=GUIDE_WINDOW["end"], gateway_url=gateway.url,
+                 label=f"against a Gateway that {failure}")
+
     @property
     def last(self) -> RunnerRun:
         if not self.runs:
@@ -108,15 +115,16 @@ class BackfillScene:
         if run.seconds > limit:
             raise TargetFailure("the runner's refusal", expected=f"within {limit:.2f} s", observed=f"{run.seconds:.2f} s")
 
-    def explained_in_one_line(self, mention: str) -> None:
+    def explained_in_one_line(self, *mentions: str) -> None:
         stderr = self.last.stderr
         lines = [line for line in stderr.splitlines() if line.strip()]
         if "Traceback" in stderr:
             raise TargetFailure("the runner printed a traceback", observed=stderr[-1500:])
         if len(lines) != 1:
             raise TargetFailure("the runner's explanation", expected="one line", observed=f"{len(lines)} lines: {stderr[-1500:]!r}")
-        if mention.lower() not in lines[0].lower():
-            raise TargetFailure("the runner's explanation", expected=f"a line mentioning {mention!r}", observed=repr(lines[0]))
+        for mention in mentions:
+            if mention.lower() not in lines[0].lower():
+                raise TargetFailure("the runner's explanation", expected=f"a line mentioning {mention!r}", observed=repr(lines[0]))
 
     def world_stays_unbound(self, seconds: float, world_role: str = WORLD_ROLE) -> None:
         world_id = self.worlds[world_role]

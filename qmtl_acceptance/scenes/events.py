@@ -5,7 +5,8 @@ creates its worlds through the one world model. The parts:
 ``subscriptions`` (asking for tokens), ``claims`` (what tokens, keys and
 schemas say), ``activations`` (set and read through the Gateway),
 ``streams`` (the handshake, snapshots, live events), ``control`` (acks,
-refreshes, heartbeats, expiry) and ``queues`` (the tagged-queue snapshot).
+refreshes, heartbeats, expiry), ``queues`` (the tagged-queue snapshot) and
+``subprotocols`` (what the handshake answer selects).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .events_control import HEARTBEATS, Control
 from .events_keys import ACCEPTED, REFRESH_REFUSED, REFUSED
 from .events_queues import MATCH_MODES, TaggedQueues
 from .events_streams import Streams
+from .events_subprotocols import OFFERS, PRESENTED, SELECTED, Subprotocols
 from .events_subscriptions import BAD_SUBSCRIPTIONS, Subscriptions
 from .scenario import Scenario
 from .target import Target
@@ -29,6 +31,9 @@ CHOICES = {
     "Side": ("long", "short"),
     "ActivationState": tuple(STATES),
     "MatchMode": MATCH_MODES,
+    "PresentedToken": tuple(PRESENTED),
+    "SubprotocolOffer": tuple(OFFERS),
+    "SelectedSubprotocol": tuple(SELECTED),
 }
 
 
@@ -43,6 +48,7 @@ class EventsScene:
         self.claims = TokenChecks(self.subscriptions, self.streams.keys, target.config.token_ttl_seconds)
         self.control = Control(self.streams)
         self.queues = TaggedQueues(self.streams)
+        self.subprotocols = Subprotocols(self.streams)
 
     def frames_match_published_schemas(self) -> None:
         self.queues.frames_match_published_schemas(self.claims.schemas())

@@ -26,6 +26,7 @@ class Presentation:
     header: str | None = None
     query: str | None = None
     subprotocol: str | None = None
+    offered: str | None = None  # a raw Sec-WebSocket-Protocol the client does not hold the answer to
 
 
 class Keys:

@@ -50,7 +50,8 @@ class Streams:
         started = time.monotonic()
         try:
             stream = EventStream.connect(target, header=presented.header, query=presented.query,
-                                         subprotocol=presented.subprotocol, timeout=self.scenario.seconds(10))
+                                         subprotocol=presented.subprotocol, offered=presented.offered,
+                                         timeout=self.scenario.seconds(10))
         except HandshakeRefused as refused:
             return Attempt(time.monotonic() - started, refused=refused)
         self.scenario.add_cleanup(stream.close)

@@ -1,7 +1,7 @@
 """Strategy submission through the Gateway (contract §5 and the bindings of §6).
 
 ``StrategiesScene`` holds one scenario's strategy under test and what the
-Gateway answered; its parts (``status``, ``stores``, ``queues``) share that
+Gateway answered; its parts (``status``, ``stores``, ``queues``, ``outage``) share that
 state. The matrix's crafted requests are in ``strategies_cases``, the pure
 checks of answers in ``strategies_checks``.
 """
@@ -65,6 +65,7 @@ class StrategyState:
 
 class StrategiesScene:
     def __init__(self, target: Target, scenario: Scenario, worlds: Worlds) -> None:
+        from .strategies_outage import OutagePart
         from .strategies_queues import QueuesPart
         from .strategies_status import StatusPart
         from .strategies_stores import StoresPart
@@ -76,6 +77,7 @@ class StrategiesScene:
         self.status = StatusPart(self)
         self.stores = StoresPart(self)
         self.queues = QueuesPart(self)
+        self.outage = OutagePart(self)
 
     # -- the strategy under test
     def build(self, tag: str | None = None) -> None:

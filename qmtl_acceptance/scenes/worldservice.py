@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..clients.gateway import Answer
 from ..errors import TargetFailure
@@ -16,9 +18,17 @@ DECISION_FIELDS = ("world_id", "effective_mode", "execution_domain", "ttl", "eta
 STRATEGY_ROLES = ("the strategy", "another strategy")
 ACTIVITIES = {"active": True, "inactive": False}
 
+# Phrase → (world role or None, the path's last segment): a path read with a trailing slash.
+SLASHED = {
+    "the list of worlds": (None, ""),
+    'world "alpha"': ("alpha", ""),
+    'the decision for world "alpha"': ("alpha", "decide"),
+}
+
 CHOICES = {
     "StrategyRole": STRATEGY_ROLES,
     "Activity": tuple(ACTIVITIES),
+    "SlashedWorldsPath": tuple(SLASHED),
 }
 
 
@@ -116,6 +126,29 @@ class WorldServiceScene:
         ids = [header(answer, CORRELATION_HEADER) for _, answer in self.relayed]
         if len(set(ids)) != len(ids):
             raise TargetFailure(f"two answers carried the same correlation id: {ids}")
+
+    def read_with_trailing_slash(self, what: str) -> None:
+        role, leaf = SLASHED[what]
+        world = self.worlds[role] if role is not None else None
+        self._relay(f"read {what} with a trailing slash",
+                    self.target.gateway.worlds_path_with_trailing_slash(world, leaf))
+
+    def never_names_worldservice(self) -> None:
+        """No relayed answer carries WorldService's own address, and any redirect stays under the Gateway's /worlds."""
+        if not self.relayed:
+            raise AssertionError("the Gateway relayed no answer in this scenario")
+        own = urlsplit(self.target.endpoints.worldservice_url).netloc
+        gateway = urlsplit(self.target.endpoints.gateway_url).netloc
+        for what, answer in self.relayed:
+            text = json.dumps(answer.body) + " " + json.dumps(answer.headers)
+            if own and own in text:
+                raise TargetFailure(f"the Gateway's answer to {what} names WorldService's own address {own}",
+                                    observed=f"{answer.describe()} headers {answer.headers}")
+            location = header(answer, "location")
+            parts = urlsplit(location)
+            if location and (parts.netloc not in ("", gateway) or not (parts.path == "/worlds" or parts.path.startswith("/worlds/"))):
+                raise TargetFailure(f"the Gateway's answer to {what} redirects", expected="a Location under the Gateway's /worlds",
+                                    observed=f"HTTP {answer.status} Location {location!r}")
 
     # -- decisions
     def decide_each(self) -> None:

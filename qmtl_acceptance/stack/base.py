@@ -18,7 +18,7 @@ class StackProvider(abc.ABC):
     """Brings a stack up, tears it down, and restarts single services on request."""
 
     name: str = "?"
-    # Whether restart() and kill() work: scenarios that need them are skipped elsewhere.
+    # Whether restart(), kill(), pause() and resume() work: scenarios that need them are skipped elsewhere.
     restartable: bool = False
 
     @abc.abstractmethod
@@ -34,6 +34,14 @@ class StackProvider(abc.ABC):
 
     def kill(self, service: str) -> None:
         raise NotImplementedError(f"the {self.name} target cannot stop {service} on its own")
+
+    def pause(self, service: str) -> None:
+        """Freeze a service: its port still takes connections, nothing on it answers (a hung process)."""
+        raise NotImplementedError(f"the {self.name} target cannot pause {service}")
+
+    def resume(self, service: str) -> None:
+        """Let a paused service run on; safe to call when it is not paused."""
+        raise NotImplementedError(f"the {self.name} target cannot resume {service}")
 
     def running_processes(self) -> dict[str, int]:
         """Service name → pid of what this provider started (empty when it started nothing)."""

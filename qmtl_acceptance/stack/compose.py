@@ -334,6 +334,15 @@ class ComposeStack(StackProvider):
     def kill(self, service: str) -> None:
         self._container(service).kill()
 
+    def pause(self, service: str) -> None:
+        self._container(service).pause()
+
+    def resume(self, service: str) -> None:
+        container = self._container(service)
+        container.reload()
+        if container.status == "paused":
+            container.unpause()
+
     def startup_timings(self) -> dict[str, float]:
         return dict(self.timings)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import abc
 import atexit
+import os
 import shutil
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -189,6 +191,7 @@ class LocalProcessStack(StackProvider):
         for service in (*reversed(SERVICES), *reversed(STORES)):
             proc = self.services.get(service)
             if proc is not None:
+                self.resume(service)  # a paused process would sit out its stop signal's whole grace
                 proc.stop()
         if self.run_dir is not None:
             shutil.rmtree(self.run_dir, ignore_errors=True)
@@ -208,6 +211,20 @@ class LocalProcessStack(StackProvider):
         if proc is None:
             raise StackError(f"the {self.name} target has no service {service!r}")
         proc.kill()
+
+    def pause(self, service: str) -> None:
+        self._signal(service, signal.SIGSTOP)
+
+    def resume(self, service: str) -> None:
+        self._signal(service, signal.SIGCONT)
+
+    def _signal(self, service: str, signum: int) -> None:
+        proc = self.services.get(service)
+        if proc is None:
+            raise StackError(f"the {self.name} target has no service {service!r}")
+        # The service runs under its own pid (the start helper exec's it in place).
+        if proc.alive() and proc.pid:
+            os.kill(proc.pid, signum)
 
     def liveness_checks(self) -> list:
         """What the run watches: each process still running (unless stopped on purpose), each store answering."""

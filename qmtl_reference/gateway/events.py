@@ -111,6 +111,20 @@ def _token(websocket: WebSocket) -> str | None:
     return None
 
 
+def _selected_subprotocol(websocket: WebSocket, token: str | None) -> str | None:
+    """None (the Gateway speaks no named subprotocol), unless the one protocol offered is the token presented.
+
+    A browser cannot set the Authorization header and fails a handshake that
+    selects none of the protocols it offered, so it offers its token there too.
+    """
+    offered = websocket.headers.get("sec-websocket-protocol")
+    if offered and faults.is_active("subprotocol_echoes_any_offer"):
+        return offered.split(",")[0].strip()
+    if faults.is_active("token_subprotocol_not_echoed"):
+        return None
+    return offered if offered and token == offered else None
+
+
 def _anonymous_claims(websocket: WebSocket) -> dict[str, Any]:
     # What a stream without authentication would serve: whatever world the
     # caller names, for as long as it likes.
@@ -133,7 +147,6 @@ async def event_stream(websocket: WebSocket) -> None:
         # Closing before accepting makes the server answer the handshake with HTTP 403.
         await websocket.close(code=POLICY_VIOLATION)
         return
-    offered = websocket.headers.get("sec-websocket-protocol")
     session = StreamSession(
         websocket, claims, authority=state.tokens, hub=state.events, worldservice=state.worldservice, dagmanager=state.dagmanager
     )
@@ -141,7 +154,7 @@ async def event_stream(websocket: WebSocket) -> None:
     # receives every change made from then on, however soon it makes one.
     session.subscribe()
     try:
-        await websocket.accept(subprotocol=offered.split(",")[0].strip() if offered and token == offered else None)
+        await websocket.accept(subprotocol=_selected_subprotocol(websocket, token))
     except BaseException:
         session.unsubscribe()
         raise

@@ -96,8 +96,7 @@ class StrategyWorker:
             strategy_id = None
             try:
                 if not restored:
-                    while await redis.lmove(PROCESSING_LIST, STRATEGY_QUEUE, "RIGHT", "LEFT"):
-                        pass
+                    await self._take_back_claimed()
                     restored = True
                 strategy_id = await redis.blmove(STRATEGY_QUEUE, PROCESSING_LIST, POLL_SECONDS, "LEFT", "RIGHT")
                 if strategy_id is None:
@@ -112,6 +111,13 @@ class StrategyWorker:
             except Exception:  # a bug in one strategy's turn must not end the worker
                 log.exception("strategy worker: processing %s failed; it goes back to the queue", strategy_id)
                 await self._give_back(strategy_id)
+
+    async def _take_back_claimed(self) -> None:
+        """Queue again what a Gateway that stopped mid-diff left claimed, oldest claim first."""
+        if faults.is_active("claimed_strategies_forgotten"):
+            return
+        while await self.stores.redis.lmove(PROCESSING_LIST, STRATEGY_QUEUE, "RIGHT", "LEFT"):
+            pass
 
     async def _give_back(self, strategy_id: str | None) -> None:
         """After a pause, put a half-processed strategy back in the queue (or leave it for the next start)."""

@@ -8,6 +8,8 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from .. import faults
+
 router = APIRouter()
 
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -129,4 +131,6 @@ async def proxy(request: Request, rest: str = "") -> Response:
         passthrough = {k: (_public_location(v, request.app.state.worldservice.base_url) if k.lower() == "location" else v)
                        for k, v in passthrough.items()}
     passthrough[CORRELATION_HEADER] = correlation_id
+    if faults.is_active("worlds_answers_name_worldservice"):
+        passthrough["Content-Location"] = request.app.state.worldservice.base_url + path
     return Response(content=upstream.content, status_code=upstream.status_code, headers=passthrough)

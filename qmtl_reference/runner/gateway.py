@@ -7,9 +7,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from qmtl_reference import faults
 from qmtl_reference.sdk import SerializedDag
 
-from .errors import EXIT_GATEWAY, RunnerError
+from .errors import EXIT_FAILED, EXIT_GATEWAY, RunnerError
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Submission:
 
 def _reason(exc: Exception) -> str:
     text = str(exc).strip()
+    if faults.is_active("runner_gateway_error_type_only"):
+        return type(exc).__name__
     for marker in ("Connection refused", "Name or service not known", "timed out", "No route to host"):
         if marker.lower() in text.lower():
             return marker.lower()
@@ -30,6 +33,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _detail(response: httpx.Response) -> str:
+    if faults.is_active("runner_refusal_without_detail"):
+        return ""
     try:
         body = response.json()
     except ValueError:
@@ -38,6 +43,11 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(detail, dict) and "code" in detail:
         return str(detail["code"])
     return str(detail)[:200]
+
+
+def _refusal_exit() -> int:
+    """A Gateway that answered, but not yes, is still the Gateway's failure (3), not a broken run (1)."""
+    return EXIT_FAILED if faults.is_active("runner_refusal_exit_1") else EXIT_GATEWAY
 
 
 def display_url(url: str) -> str:
@@ -69,7 +79,7 @@ class GatewayClient:
             raise RunnerError(f"Gateway at {self.base_url} is unreachable: {_reason(exc)}", EXIT_GATEWAY) from None
         # 200 even when degraded: a degraded Gateway still accepts strategies.
         if response.status_code != 200:
-            raise RunnerError(f"Gateway at {self.base_url} is not ready: GET /status answered HTTP {response.status_code}", EXIT_GATEWAY)
+            raise RunnerError(f"Gateway at {self.base_url} is not ready: GET /status answered HTTP {response.status_code}", _refusal_exit())
 
     def submit(self, dag: SerializedDag, *, world_id: str, meta: dict[str, Any]) -> Submission:
         body = {
@@ -90,7 +100,7 @@ class GatewayClient:
             # The Gateway already holds this exact DAG (same strategy, same world):
             # it is registered and bound, so the run goes on under the first id.
             return Submission(str(detail.get("strategy_id", "")), 409, True, dag.crc32, list(dag.ordered_ids))
-        raise RunnerError(f"the Gateway refused the strategy: HTTP {response.status_code} {_detail(response)}", EXIT_GATEWAY)
+        raise RunnerError(f"the Gateway refused the strategy: HTTP {response.status_code} {_detail(response)}", _refusal_exit())
 
     @staticmethod
     def _json(response: httpx.Response) -> Any:

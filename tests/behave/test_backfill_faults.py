@@ -14,7 +14,7 @@ MISSING = "Missing history inside the window is reported bucket by bucket"
 def test_backfill_features_pass_on_the_reference_stack(behave_run):
     run = behave_run(BEFORE_LIVE, BAD_INPUT)
     assert run.returncode == 0, run.explain()
-    assert len(run.statuses("passed")) == 23 and not run.statuses("failed"), run.explain()
+    assert len(run.statuses("passed")) == 31 and not run.statuses("failed"), run.explain()
 
 
 # fault -> {scenario (name prefix) that must fail: text its failure must contain}; no other scenario may fail.
@@ -69,3 +69,39 @@ def test_the_runner_command_setting_is_the_command_that_runs(behave_run):
     run = behave_run(BEFORE_LIVE, names=[LIVE_AFTER + r" \(3 per stream\)"], userdata={"runner_command": template})
     assert [n.split(" -- ")[0] for n in run.statuses("failed")] == [LIVE_AFTER + " (3 per stream)"], run.explain()
     assert "live bars processed per stream: expected 3; observed {'price': 0, 'trend': 0}" in next(iter(run.failures.values()))
+
+
+GATEWAY_FAILS = "A run whose Gateway {} stops with the Gateway's exit code and says what went wrong"
+
+# fault -> {a Gateway failure (its scenario row) that must fail: text its failure must contain}; no other scenario may fail.
+RUNNER_FAULTS = {
+    "runner_gateway_error_type_only": {
+        "closes every connection without answering": "a line mentioning 'disconnected'",
+        "answers in a protocol that is not HTTP": "a line mentioning 'SSH-2.0-OpenSSH_9.2'",
+        "never answers": "a line mentioning 'timed out'",
+        "drops every submission without answering": "a line mentioning 'disconnected'",
+    },
+    "runner_refusal_without_detail": {
+        "refuses every strategy with HTTP 503 and a detail": "a line mentioning 'DAG Manager unavailable'",
+        "refuses every strategy with HTTP 400 and an error code": "a line mentioning 'E_SCHEMA_INVALID'",
+    },
+    "runner_refusal_exit_1": {
+        failure: "the runner's exit code: expected 3"
+        for failure in ("answers its status with HTTP 503", "refuses every strategy with HTTP 503 and a detail",
+                        "refuses every strategy with HTTP 400 and an error code",
+                        "refuses every strategy with HTTP 500 and a plain-text body")
+    },
+}
+
+
+@pytest.mark.parametrize("fault", sorted(RUNNER_FAULTS))
+def test_each_runner_gateway_fault_is_caught(fault, behave_run):
+    expected = {GATEWAY_FAILS.format(failure): evidence for failure, evidence in RUNNER_FAULTS[fault].items()}
+    run = behave_run(BAD_INPUT, faults=[fault])
+    assert run.returncode != 0, run.explain()
+    stray = [name for name in run.statuses("failed") if not name.startswith(tuple(expected))]
+    assert not stray, f"{fault} also failed {stray}: {run.explain()}"
+    for scenario, evidence in expected.items():
+        messages = [text for name, text in run.failures.items() if name.startswith(scenario)]
+        assert messages, f"{fault}: no scenario {scenario!r} failed: {run.explain()}"
+        assert all(evidence in message for message in messages), f"{scenario}: {messages[0][:1500]}"

@@ -7,10 +7,12 @@ from tests.support.behave_runs import run_behave
 
 EVENTS = "features/events"
 # Outline rows count one each.
-SCENARIOS = 57
+SCENARIOS = 64
 
 REFUSED = "A subscriber presenting {} is refused at the handshake"
 LET_IN = "A subscriber presenting {} is let in"
+NO_SUBPROTOCOL = "A subscriber presenting its token in the {} and offering {} is let in with no subprotocol selected"
+TOKEN_SELECTED = "A subscriber presenting its token in the {} and offering that same token as its subprotocol gets it selected"
 BAD_SUBSCRIPTION = "A subscription {} is refused"
 HEARTBEAT = "The Gateway takes {} as a heartbeat"
 BAD_REFRESH = "A refresh with {} closes the stream as a policy violation"
@@ -113,6 +115,15 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
     "refresh_keeps_old_expiry": (["A refreshed stream outlives its first token"], "after its first token expired, but within"),
     "expired_sockets_stay_open": (["A stream is closed when its token expires"], "after its token expired"),
     "sockets_close_early": (["A stream is closed when its token expires"], "while its token is valid, but within"),
+    "subprotocol_echoes_any_offer": (
+        [NO_SUBPROTOCOL.format(via, offer) for via, offer in (
+            ("header", 'the subprotocol "chat"'), ("query", 'the subprotocol "chat"'),
+            ("header", 'the subprotocols "chat" and "v2"'), ("header", "a tampered copy of its token"),
+            ("query", "a tampered copy of its token"))],
+        "expected no subprotocol",
+    ),
+    "token_subprotocol_not_echoed": ([TOKEN_SELECTED.format(via) for via in ("header", "query")],
+                                     "expected the genuine token"),
 }
 
 

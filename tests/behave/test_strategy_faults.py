@@ -29,6 +29,7 @@ SECOND_BOUND = "A second strategy in a world is bound beside the first"
 NO_TRACE = "A duplicate submission leaves no record of its own"
 RESTARTED = "Dedupe and status survive a Gateway restart"
 RESTART_DEDUPE = "Dedupe survives a Gateway restart"
+CRASHED_MID_DIFF = "A strategy the Gateway was diffing when it crashed is completed once it is started again"
 AT_ONCE = "Simultaneous identical submissions: exactly one is accepted and the others name it"
 COMPLETES = "A submitted strategy reaches the completed status"
 EACH_COMPLETES = "Each of several strategies reaches the completed status"
@@ -202,12 +203,20 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
         [
             COMPLETES,
             RESTARTED,
+            CRASHED_MID_DIFF,
             EACH_COMPLETES,
             EVENTS,
             STORES_AGREE,
             *BY_TAG_ROWS,
         ],
         "status is 'queued'",
+    ),
+    "claimed_strategies_forgotten": (
+        [RESTART],
+        [
+            CRASHED_MID_DIFF,
+        ],
+        "last observed: status is 'processing'",
     ),
     "strategy_events_not_recorded": (
         [STATUS, PERSISTED],
@@ -344,7 +353,7 @@ def _base(name: str) -> str:
 
 def test_every_fault_of_these_features_has_a_case():
     mine = {n for n in KNOWN if n.startswith(("dagmanager_", "tagquery_", "dedupe_", "strategy_", "dry_run_", "by_tag_"))}
-    mine |= {"bind_first_world_only", "bad_dag_json_500", "unknown_strategy_reported_queued"}
+    mine |= {"bind_first_world_only", "bad_dag_json_500", "unknown_strategy_reported_queued", "claimed_strategies_forgotten"}
     mine |= {"schema_version_unchecked", "checksum_unchecked", "checksum_masked", "node_fields_unchecked", "node_ids_unchecked"}
     # The malformed-DAG fault is the robustness features' to catch (tests/behave/test_robustness_faults.py).
     mine -= {"dagmanager_bad_dag_unknown"}
