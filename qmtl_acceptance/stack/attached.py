@@ -43,6 +43,12 @@ class SharedStack(StackProvider):
     def kill(self, service: str) -> None:
         self.inner.kill(service)
 
+    def pause(self, service: str) -> None:
+        self.inner.pause(service)
+
+    def resume(self, service: str) -> None:
+        self.inner.resume(service)
+
     def running_processes(self) -> dict[str, int]:
         return self.inner.running_processes()
 
