@@ -16,6 +16,7 @@ from qmtl_acceptance.clients import wire_log
 from qmtl_acceptance.clients.dagmanager import DagManagerClient
 from qmtl_acceptance.clients.events import EventStream
 from qmtl_acceptance.clients.gateway import GatewayClient
+from qmtl_acceptance.clients.stores import GatewayPostgres, GatewayRedis
 from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
@@ -106,6 +107,7 @@ def before_scenario(context, scenario):
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange
     EventStream.on_record = DagManagerClient.on_record = scenario_state.record_exchange
+    GatewayRedis.on_record = GatewayPostgres.on_record = scenario_state.record_exchange
     context.log_watch.mark()
 
 
@@ -114,7 +116,8 @@ def after_step(context, step):
     wire = [e for e in taken if isinstance(e, wire_log.WireRecord)]
     exchanges = [e for e in taken if not isinstance(e, wire_log.WireRecord)]
     evidence = {"HTTP exchanges": diagnostics.exchanges_text(exchanges)} if exchanges else {}
-    for kind, title in (("websocket", "WebSocket frames"), ("grpc", "gRPC messages")):
+    for kind, title in (("websocket", "WebSocket frames"), ("grpc", "gRPC messages"),
+                        ("redis", "Redis reads"), ("postgres", "Postgres rows read")):
         records = [r for r in wire if r.kind == kind]
         if records:
             evidence[title] = wire_log.records_text(records)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import StackError
 from ..redaction import redact
+from . import wire_log
 
 
 def dag_hash_candidates(dag: Any) -> set[str]:
@@ -31,6 +32,9 @@ class StrategyRow:
 
 
 class GatewayRedis:
+    # Called with each command and what it read, as evidence; the running scenario sets it.
+    on_record: "wire_log.Recorder | None" = None
+
     def __init__(self, url: str, timeout: float = 5.0) -> None:
         import redis  # a run that reads no store does not pay for importing its client
 
@@ -43,10 +47,15 @@ class GatewayRedis:
     def _do(self, what: str, fn, *args):
         import redis
 
+        command = f"{fn.__name__.upper()} {' '.join(str(a) for a in args)}"
+        wire_log.emit(GatewayRedis.on_record, "redis", "sent", command, what)
         try:
-            return fn(*args)
+            value = fn(*args)
         except redis.RedisError as exc:
+            wire_log.emit(GatewayRedis.on_record, "redis", "received", command, f"error: {exc}")
             raise StackError(f"reading {what} from Redis at {redact(self.url)} failed: {exc}") from None
+        wire_log.emit(GatewayRedis.on_record, "redis", "received", command, value)
+        return value
 
     def strategy_hash(self, strategy_id: str) -> dict[str, str]:
         return self._do("the strategy hash", self._r.hgetall, f"strategy:{strategy_id}")
@@ -59,6 +68,9 @@ class GatewayRedis:
 
 
 class GatewayPostgres:
+    # Called with each query and the rows it read, as evidence; the running scenario sets it.
+    on_record: "wire_log.Recorder | None" = None
+
     def __init__(self, dsn: str, timeout: float = 5.0) -> None:
         self.dsn = dsn
         self.timeout = timeout
@@ -67,12 +79,17 @@ class GatewayPostgres:
         import psycopg
         from psycopg.rows import dict_row
 
+        query = f"{sql}  {list(params)}"
+        wire_log.emit(GatewayPostgres.on_record, "postgres", "sent", what, query)
         try:
             with psycopg.connect(self.dsn, connect_timeout=max(1, int(self.timeout)), row_factory=dict_row) as conn:
-                return conn.execute(sql, params).fetchall()
+                rows = conn.execute(sql, params).fetchall()
         except psycopg.Error as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            wire_log.emit(GatewayPostgres.on_record, "postgres", "received", what, f"error: {first_line}")
             raise StackError(f"reading {what} from Postgres at {redact(self.dsn)} failed: {first_line}") from None
+        wire_log.emit(GatewayPostgres.on_record, "postgres", "received", what, rows)
+        return rows
 
     def strategy(self, strategy_id: str) -> StrategyRow | None:
         rows = self._query("the strategy row", "SELECT id, meta, status FROM strategies WHERE id = %s", (strategy_id,))

@@ -17,9 +17,9 @@ STEP_LIMIT = 200
 
 @dataclass(frozen=True)
 class WireRecord:
-    kind: str  # "websocket" or "grpc"
+    kind: str  # "websocket", "grpc", "redis" or "postgres"
     direction: str  # "sent" or "received"
-    what: str  # the URL or the RPC method
+    what: str  # the URL, the RPC method, the Redis command or what a query reads
     text: str
 
 

@@ -56,3 +56,32 @@ def test_each_request_is_logged_with_method_path_status_duration_and_correlation
     assert len(lines) == 2
     assert lines[0].startswith("GET /worlds/alpha 200 ") and lines[0].endswith(" ms correlation=c-42")
     assert lines[1].startswith("GET /worlds/missing 404 ") and lines[1].endswith("correlation=-")
+
+
+def test_store_reads_are_recorded_with_what_they_read_and_a_failed_read_names_its_error(monkeypatch):
+    import redis
+
+    from qmtl_acceptance.clients.stores import GatewayRedis
+    from qmtl_acceptance.errors import StackError
+
+    records: list[wire_log.WireRecord] = []
+    monkeypatch.setattr(GatewayRedis, "on_record", records.append)
+    store = GatewayRedis("redis://127.0.0.1:1/0")
+
+    def hgetall(key):
+        return {"state": "completed", "dag": "{}"}
+
+    def get(key):
+        raise redis.ConnectionError("refused")
+
+    assert store._do("the strategy hash", hgetall, "strategy:s-1") == {"state": "completed", "dag": "{}"}
+    try:
+        store._do("a DAG-hash key", get, "dag_hash:abc")
+    except StackError as exc:
+        assert "refused" in str(exc)
+    else:
+        raise AssertionError("a failed read must raise")
+    text = wire_log.records_text(records)
+    assert [r.kind for r in records] == ["redis"] * 4
+    assert '← HGETALL strategy:s-1  {"dag": "{}", "state": "completed"}' in text
+    assert "← GET dag_hash:abc  error: refused" in text
