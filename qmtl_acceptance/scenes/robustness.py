@@ -69,7 +69,7 @@ def _dag_nodes(nodes: Any) -> Callable[[Body], Body]:
     def spoil(body: Body) -> Body:
         dag = json.loads(base64.b64decode(body["dag_json"])) if not str(body["dag_json"]).lstrip().startswith("{") \
             else json.loads(body["dag_json"])
-        first = dag["nodes"][0]
+        first = (dag.get("nodes") or [{}])[0]
         dag = {k: v for k, v in dag.items() if k != "nodes"}
         if nodes is not _NO_NODES:
             dag["nodes"] = nodes(first) if callable(nodes) else nodes
