@@ -64,6 +64,7 @@ def before_all(context):
         "signing": gate.signing(target.token_signing_keys(), target.gateway.jwks),
         "worldservice": "addressed" if target.endpoints.worldservice_url else "unaddressed",
         "dagmanager": "addressed" if target.endpoints.dagmanager_address else "unaddressed",
+        "dagmanager_status": "addressed" if target.endpoints.dagmanager_status_url else "unaddressed",
     }
     timings = target.provider.startup_timings()
     if timings:

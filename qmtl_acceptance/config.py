@@ -34,6 +34,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "dagmanager_address": ("", "target external: the DAG Manager's gRPC host:port"),
     "redis_url": ("", "target external: the Gateway's Redis (redis://host:port/db)"),
     "postgres_dsn": ("", "target external: the Gateway's Postgres (postgresql://...)"),
+    "dagmanager_status_url": ("", "target external: the DAG Manager's HTTP status URL (http://host:port), for GET /status"),
     "timeout_scale": ("1", "multiplies every deadline (0.1 .. 100); raise it on slow machines"),
     "reports_dir": ("reports", "where reports, logs and evidence go"),
     "contract_version": ("2026-04", "the QMTL contract revision to hold the target to: " + ", ".join(CONTRACT_VERSIONS)),
@@ -73,6 +74,7 @@ class SuiteConfig:
     dagmanager_address: str = ""
     redis_url: str = ""
     postgres_dsn: str = ""
+    dagmanager_status_url: str = ""
     # Target external: a folder of the Gateway's signing keys (<kid>.pem) the operator can read.
     token_keys_dir: Path | None = None
     # One knob for slow machines: every deadline in the suite is multiplied by it.
@@ -168,6 +170,7 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         values[name] = _check_url(name, raw.get(name, "").strip(), ("http", "https"))
     values["redis_url"] = _check_url("redis_url", raw.get("redis_url", "").strip(), ("redis", "rediss"))
     values["postgres_dsn"] = _check_url("postgres_dsn", raw.get("postgres_dsn", "").strip(), ("postgresql", "postgres"))
+    values["dagmanager_status_url"] = _check_url("dagmanager_status_url", raw.get("dagmanager_status_url", "").strip(), ("http",))
     values["dagmanager_address"] = _check_address("dagmanager_address", raw.get("dagmanager_address", "").strip())
     if "timeout_scale" in raw:
         try:

@@ -32,7 +32,23 @@ STRATEGIES = {
     "without history": "qmtl_reference.samples.sample_strategy:NoHistoryStrategy",
     "missing module": "qmtl_reference.samples.no_such_strategy_module:SampleStrategy",
     "missing class": "qmtl_reference.samples.sample_strategy:NoSuchStrategy",
+    "missing import": "qmtl_reference.samples.broken_import_strategy:SampleStrategy",
+    "zero interval": "qmtl_reference.samples.sample_strategy:ZeroIntervalStrategy",
 }
+# The missing module the "missing import" strategy's module imports: the runner must name it.
+MISSING_IMPORT = "a_dependency_nobody_installed"
+# Where a run's report goes, inside the run's own scratch folder: a file (the normal case), or a
+# place no report can be written to.
+REPORT_PLACES = {
+    "a file": lambda folder: os.path.join(folder, "report.json"),
+    "a directory": lambda folder: _made_dir(os.path.join(folder, "reports")),
+    "a folder that does not exist": lambda folder: os.path.join(folder, "no-such-folder", "report.json"),
+}
+
+
+def _made_dir(path: str) -> str:
+    os.makedirs(path)
+    return path
 
 _INT = {"type": "integer"}
 _INTS = {"type": "array", "items": _INT}
@@ -194,10 +210,11 @@ def run_strategy(
     gateway_url: str,
     live_bars: int,
     deadline: float,
+    report_place: str = "a file",
 ) -> RunnerRun:
     """Run the command to completion (or kill it at the scaled deadline) and read its report."""
     with tempfile.TemporaryDirectory(prefix="qmtl-run-") as folder:
-        report_path = os.path.join(folder, "report.json")
+        report_path = REPORT_PLACES[report_place](folder)
         if "{report}" not in config.runner_command:
             raise SuiteError("setting runner_command lacks the placeholder {report}; the backfill features read the run's JSON report")
         values = {"strategy": strategy, "start": start, "end": end, "world": world, "gateway_url": gateway_url, "live_bars": live_bars, "report": report_path}
@@ -212,7 +229,7 @@ def run_strategy(
             raise SuiteError(f"setting runner_command could not be started: {argv[0]}: {exc.strerror}") from None
         seconds = time.monotonic() - began
         text = ""
-        if os.path.exists(report_path):
+        if os.path.isfile(report_path):
             with open(report_path, encoding="utf-8") as handle:
                 text = handle.read()
     report, problem = None, ""

@@ -51,7 +51,7 @@ def _parse(args: list[str]) -> tuple[dict[str, str], Path | None, int]:
 
 
 def endpoint_lines(endpoints) -> list[str]:
-    fields = ("gateway_url", "worldservice_url", "dagmanager_address", "redis_url", "postgres_dsn")
+    fields = ("gateway_url", "worldservice_url", "dagmanager_address", "redis_url", "postgres_dsn", "dagmanager_status_url")
     return [f"{name}={getattr(endpoints, name)}" for name in fields if getattr(endpoints, name)]
 
 

@@ -17,19 +17,35 @@ Feature: A strategy run refuses bad input before submitting anything
     When the guide's strategy runner is started with <problem>
     Then the runner stops within 30 seconds with exit code 2
     And the runner explains the problem in one line mentioning "<mention>"
+    And the run's report records the failure with exit code 2 and the reason its line gives
     And for 1 second nothing is bound to the backfill world
 
     Examples:
-      | problem                                  | mention          |
-      | an end time before the start time        | before           |
-      | equal start and end times                | empty            |
-      | a start time that is not a whole number  | whole number     |
-      | an end time that is not a whole number   | whole number     |
-      | a negative start time                    | start            |
-      | a window in the future                   | future           |
-      | a strategy module that does not exist    | module           |
-      | a strategy class that does not exist     | class            |
-      | a strategy without a history provider    | history provider |
+      | problem                                                     | mention                                       |
+      | an end time before the start time                           | before                                        |
+      | equal start and end times                                   | empty                                         |
+      | a start time that is not a whole number                     | whole number                                  |
+      | an end time that is not a whole number                      | whole number                                  |
+      | a negative start time                                       | start                                         |
+      | a window in the future                                      | future                                        |
+      | a strategy module that does not exist                       | no such module                                |
+      | a strategy module that imports a module that does not exist | a_dependency_nobody_installed                 |
+      | a strategy class that does not exist                        | class                                         |
+      | a strategy without a history provider                       | history provider                              |
+      | a strategy whose stream has an interval of 0 seconds        | interval must be a whole number of at least 1 |
+
+  @clause.backfill.runner.bad_command_exit_2 @clause.backfill.runner.bad_command_submits_nothing @clause.backfill.runner.one_line_error
+  @clause.backfill.runner.report_path_checked
+  Scenario Outline: A run whose report cannot be written, <problem>, is refused before anything is submitted
+    When the guide's strategy runner is started with <problem>
+    Then the runner stops within 30 seconds with exit code 2
+    And the runner explains the problem in one line mentioning both "--report" and "<mention>"
+    And for 1 second nothing is bound to the backfill world
+
+    Examples:
+      | problem                                       | mention        |
+      | a report path that is a directory             | is a directory |
+      | a report path in a folder that does not exist | does not exist |
 
   @clause.backfill.runner.gateway_unreachable_exit_3 @clause.backfill.runner.one_line_error
   Scenario: A run whose Gateway cannot be reached stops with the Gateway's exit code

@@ -198,3 +198,20 @@ Feature: The Gateway refuses bad submissions cleanly
       | a strategy to exactly 100 world ids                                 |
       | a strategy of exactly 1,000 nodes                                   |
       | a strategy to a world id of letters, digits, underscores and dashes |
+
+  @deviation.no_edge_validation @clause.strategies.schema.nodes_list_of_objects @clause.robustness.submission.retry_accepted
+  Scenario Outline: The Gateway refuses <case> as an invalid schema, naming the nodes, and records nothing
+    When a client submits <case> to the Gateway
+    Then the Gateway refuses it with HTTP 400 and error code "E_SCHEMA_INVALID", its errors naming the path "nodes" and saying why
+    And the same strategy submitted again with a good body is accepted
+
+    Examples:
+      | case                                          |
+      | a DAG without nodes                           |
+      | a DAG whose nodes are null                    |
+      | a DAG whose nodes are a string                |
+      | a DAG whose nodes are one object              |
+      | a DAG whose nodes are a list holding a number |
+      | a DAG whose nodes are a list holding null     |
+      | a DAG whose nodes are a list holding a list   |
+      | a DAG whose second node is a string           |

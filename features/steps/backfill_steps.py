@@ -136,6 +136,11 @@ def step_refused(context, limit, code):
     context.scenes.backfill.refused_with_exit(code, limit)
 
 
+@then("the run's report records the failure with exit code {code:d} and the reason its line gives")
+def step_reported_failure(context, code):
+    context.scenes.backfill.reported_failure(code)
+
+
 @then('the runner explains the problem in one line mentioning "{mention}"')
 def step_one_line(context, mention):
     context.scenes.backfill.explained_in_one_line(mention)

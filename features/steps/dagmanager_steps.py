@@ -101,3 +101,18 @@ def step_dm_diff_mistaken(context, world, mistake):
 @when("the DAG Manager is asked to diff {malformed:MalformedDag}")
 def step_dm_diff_malformed(context, malformed):
     context.scenes.dagmanager.diffs.malformed(malformed)
+
+
+@when("the DAG Manager's HTTP status port is sent {request:DmHttpRequest}")
+def step_dm_http_send(context, request):
+    context.scenes.dagmanager.http_status.send(request)
+
+
+@then('the DAG Manager answers with the status line "{status_line}"')
+def step_dm_http_answered(context, status_line):
+    context.scenes.dagmanager.http_status.answered(status_line)
+
+
+@then('its answer is a JSON object naming its "status"')
+def step_dm_http_names_status(context):
+    context.scenes.dagmanager.http_status.names_its_status()

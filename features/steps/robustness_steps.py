@@ -17,6 +17,11 @@ def step_refused_with(context, status, code):
     context.scenes.robustness.refused_with(status, code)
 
 
+@then('the Gateway refuses it with HTTP {status:d} and error code "{code}", its errors naming the path "{path}" and saying why')
+def step_refused_naming_path(context, status, code, path):
+    context.scenes.robustness.refused_naming_path(status, code, path)
+
+
 @then("the refusal states the limit {limit:d}")
 def step_states_limit(context, limit):
     context.scenes.robustness.states_limit(limit)

@@ -111,3 +111,8 @@ def step_read_slashed(context, what):
 @then("no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds")
 def step_never_names_worldservice(context):
     context.scenes.worldservice.never_names_worldservice()
+
+
+@when("a client reads a /worlds path through the Gateway whose {ordinal:SegmentOrdinal} segment {segment:WorldsPathSegment}")
+def step_read_path_with_segment(context, ordinal, segment):
+    context.scenes.worldservice.read_path_with_segment(ordinal, segment)

@@ -35,3 +35,18 @@ Feature: Finding queues by tag through the Gateway
       | bad                                   |
       | without an interval                   |
       | with an interval that is not a number |
+
+  @deviation.status_stays_queued @deviation.tagquery_empty_in_memory
+  @clause.strategies.by_tag.domain_namespace @clause.strategies.by_tag.world_filter
+  Scenario Outline: A strategy submitted for the "<domain>" domain has its tagged queues listed under that domain, <scope>
+    When the strategy author submits it to worlds "alpha" and "beta" for the "<domain>" domain
+    Then the submission is accepted with a strategy id
+    And within 5 seconds the Gateway lists <listed> for queues tagged "price" at a 60-second interval in "any" mode <scope>
+
+    Examples:
+      | domain   | scope                  | listed                                                     |
+      | dryrun   | in world alpha         | only world alpha's queue of the tagged stream              |
+      | dryrun   | in world beta          | only world beta's queue of the tagged stream               |
+      | backtest | in world alpha         | only world alpha's queue of the tagged stream              |
+      | backtest | in no particular world | the tagged stream's queue in each of worlds alpha and beta |
+      | live     | in world beta          | only world beta's queue of the tagged stream               |

@@ -73,3 +73,45 @@ Feature: Worlds through the Gateway
       | the list of worlds             |
       | world "alpha"                  |
       | the decision for world "alpha" |
+
+  # The Gateway proxies WorldService under /worlds only: a path segment that could climb out of it,
+  # or that no world id can hold, is refused by the Gateway itself, naming the segment.
+  @deviation.no_edge_validation @clause.worldservice.proxy.unsafe_path_400 @clause.worldservice.proxy.correlation_id
+  Scenario Outline: A /worlds path whose <ordinal> segment <segment> is refused by the Gateway itself
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    When a client reads a /worlds path through the Gateway whose <ordinal> segment <segment>
+    Then the Gateway answers 400 with the detail "bad /worlds path: path segment <n> is not allowed"
+    And every answer the Gateway relayed carried its own correlation id
+
+    Examples: Steps out of /worlds, and characters no path segment may hold
+      | ordinal | segment                                 | n |
+      | first   | is a parent-directory step              | 1 |
+      | second  | is a parent-directory step              | 2 |
+      | third   | is a current-directory step             | 3 |
+      | first   | is empty                                | 1 |
+      | second  | is empty                                | 2 |
+      | first   | holds an encoded slash                  | 1 |
+      | second  | holds an encoded slash                  | 2 |
+      | first   | holds a backslash                       | 1 |
+      | first   | holds a NUL                             | 1 |
+      | second  | holds a start-of-heading character 0x01 | 2 |
+      | first   | holds a tab                             | 1 |
+      | first   | holds a unit separator 0x1F             | 1 |
+      | third   | holds a unit separator 0x1F             | 3 |
+      | first   | holds a delete character 0x7F           | 1 |
+      | second  | holds a delete character 0x7F           | 2 |
+
+  @deviation.no_edge_validation @clause.worldservice.proxy.unsafe_path_400
+  Scenario: A /worlds path segment that is not UTF-8 is refused by the Gateway itself
+    When a client reads a /worlds path through the Gateway whose first segment is not UTF-8
+    Then the Gateway answers 400 with the detail "bad /worlds path: the path is not valid percent-encoded UTF-8"
+
+  @clause.worldservice.proxy.unsafe_path_400 @clause.worldservice.world.unknown_404
+  Scenario Outline: A /worlds path segment that <segment> is no step out of /worlds and goes on to WorldService
+    When a client reads a /worlds path through the Gateway whose first segment <segment>
+    Then the Gateway answers 404 with the detail "world not found"
+
+    Examples:
+      | segment                     |
+      | holds a dot between letters |
+      | holds a colon and a dash    |

@@ -171,6 +171,10 @@ class GatewayClient:
         path = "/worlds" + (f"/{_segment(world_id)}" if world_id is not None else "") + (f"/{leaf}" if leaf else "")
         return self.request("GET", path + "/")
 
+    def worlds_encoded_path(self, segments: list[str]) -> Answer:
+        """GET /worlds/<segments>, each segment sent exactly as given (already percent-encoded, or not encoded at all)."""
+        return self.request("GET", "/".join(["/worlds", *segments]))
+
     def world_bindings(self, world_id: str) -> Answer:
         return self.request("GET", f"/worlds/{_segment(world_id)}/bindings")
 

@@ -6,6 +6,7 @@ Gateway what the run left behind.
 """
 from __future__ import annotations
 
+import json
 import time
 from typing import Any, Callable
 
@@ -40,6 +41,10 @@ BAD_INPUT: dict[str, Callable[[], dict[str, Any]]] = {
     "a strategy module that does not exist": lambda: {"strategy_role": "missing module"},
     "a strategy class that does not exist": lambda: {"strategy_role": "missing class"},
     "a strategy without a history provider": lambda: {"strategy_role": "without history"},
+    "a strategy module that imports a module that does not exist": lambda: {"strategy_role": "missing import"},
+    "a strategy whose stream has an interval of 0 seconds": lambda: {"strategy_role": "zero interval"},
+    "a report path that is a directory": lambda: {"report_place": "a directory"},
+    "a report path in a folder that does not exist": lambda: {"report_place": "a folder that does not exist"},
     "a Gateway that cannot be reached": lambda: {"gateway_url": unreachable_gateway_url()},
 }
 
@@ -56,7 +61,8 @@ class BackfillScene:
 
     # -- running
     def run(self, *, start: Any, end: Any, live_bars: int = 3, strategy_role: str = "sample",
-            gateway_url: str | None = None, world_role: str = WORLD_ROLE, label: str = "run") -> RunnerRun:
+            gateway_url: str | None = None, world_role: str = WORLD_ROLE, label: str = "run",
+            report_place: str = "a file") -> RunnerRun:
         run = run_strategy(
             self.target.config,
             strategy=strategy_reference(self.target.config, strategy_role),
@@ -66,6 +72,7 @@ class BackfillScene:
             gateway_url=gateway_url or self.target.endpoints.gateway_url,
             live_bars=live_bars,
             deadline=RUN_LIMIT_SECONDS,
+            report_place=report_place,
         )
         self.scenario.observe(f"backfill {label}", run.describe())
         if run.report_text:
@@ -125,6 +132,23 @@ class BackfillScene:
         for mention in mentions:
             if mention.lower() not in lines[0].lower():
                 raise TargetFailure("the runner's explanation", expected=f"a line mentioning {mention!r}", observed=repr(lines[0]))
+
+    def reported_failure(self, code: int) -> None:
+        """A refused run still writes its report: ok false, its exit code, and the same reason as its one line."""
+        run = self.last
+        try:
+            data = json.loads(run.report_text) if run.report_text else None
+        except ValueError:
+            data = None
+        line = next((ln for ln in run.stderr.splitlines() if ln.strip()), "")
+        wanted = f'a report {{"ok": false, "exit_code": {code}, "error": <the reason its line gives>}}'
+        if not isinstance(data, dict):
+            raise TargetFailure("the refused run's report", expected=wanted, observed=run.report_text[:300] or "no report written")
+        error = data.get("error")
+        if data.get("ok") is not False or data.get("exit_code") != code or type(data.get("exit_code")) is not int \
+                or not isinstance(error, str) or not error.strip() or error.strip() not in line:
+            raise TargetFailure("the refused run's report", expected=f"{wanted}; its line {line!r}",
+                                observed=json.dumps({k: data.get(k) for k in ("ok", "exit_code", "error")}))
 
     def world_stays_unbound(self, seconds: float, world_role: str = WORLD_ROLE) -> None:
         world_id = self.worlds[world_role]

@@ -9,9 +9,10 @@ from qmtl_wire import dagmanager_pb2 as pb
 
 from ..clients.dagmanager import DagManagerError
 from ..errors import TargetFailure
-from . import dagmanager_admin, dagmanager_dags, dagmanager_diff, dagmanager_namespace, dagmanager_query
+from . import dagmanager_admin, dagmanager_dags, dagmanager_diff, dagmanager_http, dagmanager_namespace, dagmanager_query
 from .dagmanager_admin import AdminScene
 from .dagmanager_diff import DiffScene
+from .dagmanager_http import DagManagerHttpStatus
 from .dagmanager_namespace import NamespaceScene
 from .dagmanager_query import TagQueryScene
 from .dagmanager_session import MAIN, OTHER, DagManagerSession
@@ -39,6 +40,7 @@ CHOICES = {
     **dagmanager_namespace.CHOICES,
     **dagmanager_query.CHOICES,
     **dagmanager_admin.CHOICES,
+    **dagmanager_http.CHOICES,
 }
 
 
@@ -95,6 +97,7 @@ class DagManagerScene:
     def __init__(self, target: Target, scenario: Scenario, worlds: Worlds) -> None:
         self.session = DagManagerSession(target, scenario, worlds)
         self.health = DagManagerHealth(self.session)
+        self.http_status = DagManagerHttpStatus(self.session)
         self.diffs = DiffScene(self.session)
         self.namespaces = NamespaceScene(self.session)
         self.tags = TagQueryScene(self.session)

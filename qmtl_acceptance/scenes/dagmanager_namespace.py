@@ -58,8 +58,8 @@ CHOICES = {
     "RequestDomain": tuple(REQUEST_DOMAINS),
 }
 
-# A world-shared queue's name: <asset>_<NodeType>_<hex>_v<n>, with no "<world>.<domain>." before it.
-BARE_NAME = re.compile(r"^[a-z0-9]+_[A-Za-z][A-Za-z0-9]*_[0-9a-f]{6,64}_v\d+$")
+# A world-shared queue's name: <asset>_<NodeType>_<hex>_v1, with no "<world>.<domain>." before it.
+BARE_NAME = re.compile(r"^[a-z0-9]+_[A-Za-z][A-Za-z0-9]*_[0-9a-f]{6,64}_v1$")
 
 
 class NamespaceScene:
@@ -106,7 +106,7 @@ class NamespaceScene:
         wrong = {n: q for n, q in by_node.items() if len(q) != 1 or not BARE_NAME.match(q[0])}
         if missing or wrong or set(by_node) - set(node_ids):
             raise TargetFailure("a diff naming no world gives every node one world-shared queue, named without a namespace",
-                                expected="<asset>_<NodeType>_<hex>_v<n> for each node",
+                                expected="<asset>_<NodeType>_<hex>_v1 for each node",
                                 observed=f"{len(missing)} node(s) without a queue; wrongly named: {list(wrong.items())[:2]}")
 
 

@@ -18,6 +18,8 @@ KEY_SHAPE = re.compile(r"^(blake3:[0-9a-f]{64}):(\d+):(\d+)#ck=(\S+)$")
 QUEUE_TAIL = re.compile(r"_(?P<type>[A-Za-z][A-Za-z0-9]*)_(?P<hex>[0-9a-f]{6,64})_v(?P<version>\d+)$")
 # How much of a node id's digest a queue name must show to say whose queue it is.
 DIGEST_CHARS = 12
+# A queue's name after its namespace, for a strategy that states no version of its own (contract §5, §7: `…_v1`).
+VERSIONED_TAIL = re.compile(r"[A-Za-z0-9_-]*_[A-Za-z][A-Za-z0-9]*_[0-9a-f]{6,64}_v1")
 
 
 @dataclass(frozen=True)
@@ -76,10 +78,12 @@ def namespace_problems(queue_map: Mapping[str, str], node_ids: Iterable[str], pr
         problems.append(f"{len(missing)} of {len(wanted)} nodes have no queue, e.g. {missing[0]}")
     if extra:
         problems.append(f"queues for nodes the DAG does not have: {extra[:3]}")
-    wrong = {n: q for n, q in by_node.items() if n in wanted and (len(q) != 1 or not q[0].startswith(prefix))}
+    wrong = {n: q for n, q in by_node.items()
+             if n in wanted and (len(q) != 1 or not q[0].startswith(prefix) or not VERSIONED_TAIL.fullmatch(q[0][len(prefix):]))}
     if wrong:
         node, queues = next(iter(wrong.items()))
-        problems.append(f"{len(wrong)} node(s) lack exactly one queue named {prefix}…, e.g. {node} → {queues}")
+        problems.append(f"{len(wrong)} node(s) lack exactly one queue named {prefix}<asset>_<NodeType>_<hex>_v1, "
+                        f"e.g. {node} → {queues}")
     return problems
 
 
@@ -95,6 +99,8 @@ def name_problems(queue_map: Mapping[str, str], nodes: Sequence[Mapping[str, Any
         if tail is None:
             problems.append(f"queue {queue!r} is not <asset>_<NodeType>_<hex>_v<n>")
             continue
+        if tail.group("version") != "1":
+            problems.append(f"queue {queue!r} ends with version v{tail.group('version')}, expected v1 (a strategy stating no version)")
         if tail.group("type") != types[parsed.node_id]:
             problems.append(f"queue {queue!r} names type {tail.group('type')}, its node is a {types[parsed.node_id]}")
         if digest(parsed.node_id)[:DIGEST_CHARS] not in queue:

@@ -8,6 +8,7 @@ Manager's Diff RPC.
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass
@@ -60,8 +61,36 @@ def _padded_dag(size: int) -> Callable[[Body], Body]:
     return lambda body: {**body, "dag_json": json.dumps({"schema_version": "v1", "nodes": [], "pad": "x" * size})}
 
 
+_NO_NODES = object()
+
+
+def _dag_nodes(nodes: Any) -> Callable[[Body], Body]:
+    """The good DAG, sent as plain JSON text, with its ``nodes`` replaced (or left out for ``_NO_NODES``)."""
+    def spoil(body: Body) -> Body:
+        dag = json.loads(base64.b64decode(body["dag_json"])) if not str(body["dag_json"]).lstrip().startswith("{") \
+            else json.loads(body["dag_json"])
+        first = (dag.get("nodes") or [{}])[0]
+        dag = {k: v for k, v in dag.items() if k != "nodes"}
+        if nodes is not _NO_NODES:
+            dag["nodes"] = nodes(first) if callable(nodes) else nodes
+        return {**body, "dag_json": json.dumps(dag)}
+    return spoil
+
+
 MIB = 1024 * 1024
+# phrase → the DAG's nodes when they are not a list of objects (contract §5's rules presuppose one)
+BAD_NODE_LISTS: dict[str, Callable[[Body], Body]] = {
+    "a DAG without nodes": _dag_nodes(_NO_NODES),
+    "a DAG whose nodes are null": _dag_nodes(None),
+    "a DAG whose nodes are a string": _dag_nodes("StreamInput"),
+    "a DAG whose nodes are one object": _dag_nodes(lambda first: first),
+    "a DAG whose nodes are a list holding a number": _dag_nodes([5]),
+    "a DAG whose nodes are a list holding null": _dag_nodes([None]),
+    "a DAG whose nodes are a list holding a list": _dag_nodes(lambda first: [[first]]),
+    "a DAG whose second node is a string": _dag_nodes(lambda first: [first, "StreamInput"]),
+}
 BAD_SUBMISSIONS: dict[str, BadSubmission] = {
+    **{case: BadSubmission(spoil, 400, "E_SCHEMA_INVALID") for case, spoil in BAD_NODE_LISTS.items()},
     "a body that is not JSON": BadSubmission(lambda b: b"{not json", 400, "E_BODY_INVALID"),
     "a body that is a JSON list": BadSubmission(lambda b: [b], 422, "E_BODY_INVALID"),
     "a body without world ids": BadSubmission(_without("world_ids"), 422, "E_WORLD_IDS_REQUIRED"),
@@ -213,6 +242,22 @@ class RobustnessScene:
             raise TargetFailure("the bad submission's answer", expected=f"HTTP {status} with code {code}", observed=answer.describe())
         if not (isinstance(detail.get("message"), str) and detail["message"].strip()):
             raise TargetFailure("the refusal says why", expected="a non-empty message in the detail", observed=answer.describe())
+
+    def refused_naming_path(self, status: int, code: str, path: str) -> None:
+        """The schema refusal's shape (contract §5): ``{"detail":{"code", "errors":[{path, message, …}]}}``."""
+        answer = self._answer()
+        detail = answer.detail if isinstance(answer.detail, dict) else {}
+        errors = detail.get("errors")
+        wanted = f'HTTP {status} {{"detail": {{"code": "{code}", "errors": [{{"path": "{path}", "message": …}}]}}}}'
+        if answer.status != status or detail.get("code") != code:
+            raise TargetFailure("the bad submission's answer", expected=wanted, observed=answer.describe())
+        if not isinstance(errors, list) or not errors:
+            raise TargetFailure("the refusal lists its errors", expected=wanted, observed=answer.describe())
+        wrong = [e for e in errors if not isinstance(e, dict) or e.get("path") not in (path, [path])
+                 or not (isinstance(e.get("message"), str) and e["message"].strip())]
+        if wrong:
+            raise TargetFailure(f"every error names the path {path!r} and says why", expected=wanted,
+                                observed=f"{wrong[:2]} in {answer.describe()}")
 
     def states_limit(self, limit: int) -> None:
         detail = self._answer().detail

@@ -118,13 +118,23 @@ def error_code(status: int, body: Any) -> str | None:
     return detail_of(body).get("code") if status >= 400 else None
 
 
+# The version every queue name ends with (contract §5 and §7: `…_v1`): a strategy that states no version of its own.
+QUEUE_VERSION = "v1"
+
+
+def queue_tail(node: dict) -> re.Pattern[str]:
+    """A node's queue name after its ``<world>.<domain>.`` prefix: ``<asset>_<NodeType>_<22 hex of its id>_v1``."""
+    digest = node["node_id"].split(":", 1)[-1][:22]
+    return re.compile(rf"[A-Za-z0-9_-]*_{re.escape(node['node_type'])}_{digest}_{QUEUE_VERSION}")
+
+
 def queue_name_problems(node: dict, entries: Any, prefixes: list[str]) -> list[str]:
-    """One queue per prefix (``<world>.<domain>.``), each ``<prefix><asset>_<NodeType>_<22 hex of the node id>_v<n>``."""
+    """One queue per prefix (``<world>.<domain>.``), each ``<prefix><asset>_<NodeType>_<22 hex of the node id>_v1``."""
     node_id = node["node_id"]
     if not isinstance(entries, list):
         return [f"node {node_id} has no queue list: {entries!r}"]
     digest = node_id.split(":", 1)[-1][:22]
-    tail = re.compile(rf"[A-Za-z0-9_-]*{re.escape(node['node_type'])}_{digest}_v\d+")
+    tail = queue_tail(node)
     names = sorted(str(e.get("queue", "")) for e in entries if isinstance(e, dict))
     problems = []
     if len(names) != len(prefixes):
@@ -132,7 +142,7 @@ def queue_name_problems(node: dict, entries: Any, prefixes: list[str]) -> list[s
     for prefix in prefixes:
         own = [n for n in names if n.startswith(prefix) and tail.fullmatch(n[len(prefix):])]
         if len(own) != 1:
-            problems.append(f"node {node_id}: no single queue named {prefix}…{node['node_type']}_{digest}_v1 among {names}")
+            problems.append(f"node {node_id}: no single queue named {prefix}…_{node['node_type']}_{digest}_{QUEUE_VERSION} among {names}")
     flagged = [e for e in entries if isinstance(e, dict) and e.get("global") is not False]
     if flagged:
         problems.append(f"node {node_id}: a world's queue is not marked global: false: {flagged}")

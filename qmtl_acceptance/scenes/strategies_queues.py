@@ -6,6 +6,7 @@ target, so an empty answer can never equal an empty expectation.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..clients.gateway import Answer
@@ -108,18 +109,21 @@ class QueuesPart:
             raise TargetFailure("GET /queues/by_tag", expected='HTTP 200 with {"queues": [...]}', observed=answer.describe())
         return queues
 
-    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], str]:
-        """The tagged stream's queue in each world: ``<world>.``-prefixed and carrying its node id's 22 hex."""
+    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], re.Pattern[str]]:
+        """The tagged stream's queue in each world, under the domain it was submitted for: ``<world>.<domain>.`` then
+        ``<asset>_<NodeType>_<22 hex of its node id>_v1``."""
         tagged = next(n for n in self.scene.state.strategy().nodes if n["tags"])
-        return [f"{self.scene.worlds[r]}." for r in roles], tagged["node_id"].split(":", 1)[1][:22]
+        domain = self.scene.state.latest.meta["execution_domain"]
+        return [f"{self.scene.worlds[r]}.{domain}." for r in roles], checks.queue_tail(tagged)
 
     def _listing_problems(self, queues: list[dict], roles: tuple[str, ...]) -> list[str]:
-        prefixes, digest = self._expected(roles)
+        prefixes, tail = self._expected(roles)
         problems = [f"a world's queue is not marked global: false: {q}" for q in queues if q.get("global") is not False]
         names = sorted(str(q.get("queue")) for q in queues)
-        matched = [p for p in prefixes if sum(n.startswith(p) and digest in n for n in names) == 1]
+        matched = [p for p in prefixes if sum(n.startswith(p) and bool(tail.fullmatch(n[len(p):])) for n in names) == 1]
         if len(names) != len(prefixes) or len(matched) != len(prefixes):
-            problems.append(f"listed {names}, expected exactly one queue under each of {prefixes} carrying {digest}")
+            problems.append(f"listed {names}, expected exactly one queue under each of {prefixes}, "
+                            f"named {tail.pattern}")
         return problems
 
     def lists(self, listing: str, tags: list[str], interval: int, mode: str, scope: str, within: float) -> None:

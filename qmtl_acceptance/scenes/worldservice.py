@@ -25,7 +25,28 @@ SLASHED = {
     'the decision for world "alpha"': ("alpha", "decide"),
 }
 
+# Phrase → a /worlds path segment exactly as sent (percent-encoded where the character cannot go in a URL as it is).
+PATH_SEGMENTS = {
+    "is a parent-directory step": "%2E%2E",
+    "is a current-directory step": "%2E",
+    "is empty": "",
+    "holds an encoded slash": "..%2Fopenapi.json",
+    "holds a backslash": "a%5Cb",
+    "holds a NUL": "a%00b",
+    "holds a start-of-heading character 0x01": "a%01b",
+    "holds a tab": "a%09b",
+    "holds a unit separator 0x1F": "a%1Fb",
+    "holds a delete character 0x7F": "a%7Fb",
+    "is not UTF-8": "%FF",
+    "holds a dot between letters": "a.b",
+    "holds a colon and a dash": "a:b-c",
+}
+# Ordinal phrase → the segments before the chosen one: world alpha, then its decision.
+SEGMENT_ORDINALS = {"first": 0, "second": 1, "third": 2}
+
 CHOICES = {
+    "WorldsPathSegment": tuple(PATH_SEGMENTS),
+    "SegmentOrdinal": tuple(SEGMENT_ORDINALS),
     "StrategyRole": STRATEGY_ROLES,
     "Activity": tuple(ACTIVITIES),
     "SlashedWorldsPath": tuple(SLASHED),
@@ -132,6 +153,11 @@ class WorldServiceScene:
         world = self.worlds[role] if role is not None else None
         self._relay(f"read {what} with a trailing slash",
                     self.target.gateway.worlds_path_with_trailing_slash(world, leaf))
+
+    def read_path_with_segment(self, ordinal: str, segment: str) -> None:
+        before = [self.worlds["alpha"], "decide"][:SEGMENT_ORDINALS[ordinal]]
+        self._relay(f"read a /worlds path whose {ordinal} segment {segment}",
+                    self.target.gateway.worlds_encoded_path([*before, PATH_SEGMENTS[segment]]))
 
     def never_names_worldservice(self) -> None:
         """No relayed answer carries WorldService's own address, and any redirect stays under the Gateway's /worlds."""

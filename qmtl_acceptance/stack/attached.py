@@ -21,7 +21,7 @@ from .base import StackEndpoints, StackProvider
 from .external import ExternalStack
 
 ATTACH_ENV = "QMTL_E2E_ATTACH"
-_ENDPOINT_FIELDS = ("gateway_url", "worldservice_url", "dagmanager_address", "redis_url", "postgres_dsn")
+_ENDPOINT_FIELDS = ("gateway_url", "worldservice_url", "dagmanager_address", "redis_url", "postgres_dsn", "dagmanager_status_url")
 _shared: "SharedStack | None" = None
 
 

@@ -12,6 +12,8 @@ class StackEndpoints:
     dagmanager_address: str = ""
     redis_url: str = ""
     postgres_dsn: str = ""
+    # The DAG Manager's HTTP readiness probe (contract §2: HTTP GET /status), "" when the target names none.
+    dagmanager_status_url: str = ""
 
 
 class StackProvider(abc.ABC):

@@ -36,6 +36,7 @@ class ExternalStack(StackProvider):
             dagmanager_address=c.dagmanager_address,
             redis_url=c.redis_url,
             postgres_dsn=c.postgres_dsn,
+            dagmanager_status_url=c.dagmanager_status_url,
         )
 
     def start(self) -> StackEndpoints:

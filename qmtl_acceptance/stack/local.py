@@ -75,6 +75,7 @@ class LocalProcessStack(StackProvider):
             dagmanager_address=f"127.0.0.1:{self.ports['dagmanager']}",
             redis_url=f"redis://127.0.0.1:{self.ports['redis']}/0",
             postgres_dsn=f"postgresql://postgres@127.0.0.1:{self.ports['postgres']}/{DATABASE}",
+            dagmanager_status_url=f"http://127.0.0.1:{self.ports['dagmanager_http']}" if "dagmanager_http" in self.ports else "",
         )
 
     def _start_redis(self) -> None:

@@ -56,6 +56,7 @@ class QmtlProcessStack(LocalProcessStack):
         ports = super()._allocate_ports()
         ports["dagmanager"] = DAGMANAGER_GRPC_PORT
         self.dagmanager_http_port = free_port()
+        ports["dagmanager_http"] = self.dagmanager_http_port
         return ports
 
     @property

@@ -11,13 +11,17 @@ import sys
 
 from ..errors import StackError
 from .local import LocalProcessStack
-from .processes import ManagedProcess
+from .processes import ManagedProcess, free_port
 
 FAULTS_ENV = "QMTL_REFERENCE_FAULTS"
 
 
 class ReferenceStack(LocalProcessStack):
     name = "reference"
+
+    def _allocate_ports(self) -> dict[str, int]:
+        # The DAG Manager also serves its HTTP GET /status, as real QMTL's does beside gRPC.
+        return {**super()._allocate_ports(), "dagmanager_http": free_port()}
 
     def _service_env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -52,7 +56,7 @@ class ReferenceStack(LocalProcessStack):
         if service == "gateway":
             return self._gateway_process()
         if service == "dagmanager":
-            args = ["--grpc-port", str(self.ports["dagmanager"])]
+            args = ["--grpc-port", str(self.ports["dagmanager"]), "--http-port", str(self.ports["dagmanager_http"])]
         elif service == "worldservice":
             args = ["--port", str(self.ports["worldservice"])]
         else:

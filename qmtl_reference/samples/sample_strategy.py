@@ -48,3 +48,10 @@ class NoHistoryStrategy(Strategy):
     def setup(self) -> None:
         price = StreamInput(name="price", interval=60, period=5, params={"symbol": "BTC-USD"})
         self.add_nodes([price])
+
+
+class ZeroIntervalStrategy(Strategy):
+    """A stream that claims bars every 0 seconds: no window can be cut into such buckets."""
+
+    def setup(self) -> None:
+        self.add_nodes([_stream("price", ONE_MINUTE_FILE, 0, 5)])

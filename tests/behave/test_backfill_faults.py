@@ -14,7 +14,7 @@ MISSING = "Missing history inside the window is reported bucket by bucket"
 def test_backfill_features_pass_on_the_reference_stack(behave_run):
     run = behave_run(BEFORE_LIVE, BAD_INPUT)
     assert run.returncode == 0, run.explain()
-    assert len(run.statuses("passed")) == 31 and not run.statuses("failed"), run.explain()
+    assert len(run.statuses("passed")) == 35 and not run.statuses("failed"), run.explain()
 
 
 # fault -> {scenario (name prefix) that must fail: text its failure must contain}; no other scenario may fail.

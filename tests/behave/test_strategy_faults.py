@@ -35,7 +35,8 @@ COMPLETES = "A submitted strategy reaches the completed status"
 EACH_COMPLETES = "Each of several strategies reaches the completed status"
 EVENTS = "Every status change of a strategy is recorded as an event"
 STORES_AGREE = "The stores hold the status the Gateway reports"
-# Every row of the queues-by-tag outline needs the DAG Manager to know the diffed queues.
+DOMAIN_ROW = 'A strategy submitted for the "{}" domain has its tagged queues listed under that domain, {}'
+# Every row of the queues-by-tag outlines needs the DAG Manager to know the diffed queues.
 BY_TAG_ROWS = [
     'Queues tagged "price" at 60 seconds in "any" mode in world alpha',
     'Queues tagged "price" at 60 seconds in "any" mode in world beta',
@@ -45,6 +46,9 @@ BY_TAG_ROWS = [
     'Queues tagged "price" at 60 seconds in "all" mode in world beta',
     'Queues tagged "price" at 300 seconds in "any" mode in world alpha',
     'Queues tagged "volume" at 60 seconds in "any" mode in no particular world',
+    *(DOMAIN_ROW.format(domain, scope) for domain, scope in (
+        ("dryrun", "in world alpha"), ("dryrun", "in world beta"), ("backtest", "in world alpha"),
+        ("backtest", "in no particular world"), ("live", "in world beta"))),
 ]
 WITHHELD = "A chunk whose acknowledgement is withheld is sent again until the caller's deadline"
 LATE_ACK = "A late acknowledgement still completes the diff"
@@ -251,6 +255,9 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
             'Queues tagged "price" at 60 seconds in "all" mode in world beta',
             'Queues tagged "price" at 60 seconds in "any" mode in world alpha',
             'Queues tagged "price" at 60 seconds in "any" mode in world beta',
+            *(DOMAIN_ROW.format(domain, scope) for domain, scope in (
+                ("dryrun", "in world alpha"), ("dryrun", "in world beta"), ("backtest", "in world alpha"),
+                ("live", "in world beta"))),
         ],
         "expected exactly one queue",
     ),

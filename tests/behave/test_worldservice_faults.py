@@ -22,7 +22,7 @@ def test_the_worlds_feature_passes_on_the_reference_stack(behave_run):
     # The outage scenario restarts WorldService: a stack of its own.
     run = behave_run(WORLDS, own_stack=True)
     assert run.returncode == 0 and not run.statuses("failed"), run.explain()
-    assert len(run.statuses("passed")) == 9, run.explain()
+    assert len(run.statuses("passed")) == 27, run.explain()
 
 
 def test_answers_naming_worldservice_fail_every_scenario_that_checks_them(behave_run):

@@ -91,6 +91,7 @@ class SharedStack:
             "dagmanager_address": e.dagmanager_address,
             "redis_url": e.redis_url,
             "postgres_dsn": e.postgres_dsn,
+            "dagmanager_status_url": e.dagmanager_status_url,
             "token_keys_dir": str(self._provider.run_dir / "gateway-keys"),
         }
 
