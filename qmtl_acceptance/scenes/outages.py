@@ -106,7 +106,7 @@ class OutagesScene:
         self.reported([], list(FIELDS), within)
 
     def stays_down(self, component: str, seconds: float) -> None:
-        """Held down for ``seconds``, both routes reporting it so for the whole time (a long outage, not a blip)."""
+        """Held down for ``seconds`` (a length of outage, so not scaled like a deadline), both routes reporting it so throughout."""
         field = COMPONENTS[component]
 
         def came_up() -> str | None:
@@ -114,7 +114,7 @@ class OutagesScene:
                      if _states(a).get(field) in ("ok", None)]
             return "; ".join(wrong) or None
 
-        never(came_up, for_seconds=self.scenario.seconds(seconds), what=f"{component} is down", every=0.5)
+        never(came_up, for_seconds=seconds, what=f"{component} is down", every=0.5)
 
     # -- requests during the outage
     def _fresh_dag(self) -> Dag:
