@@ -11,12 +11,13 @@ Feature: A store or a service goes down and comes back
     And the strategy author submitted it to world "alpha"
     And the strategy's "long" side in world "alpha" is set active with weight 0.5
 
+  # A submission may wait for a store as long as the Gateway's own store timeout (5 s), never longer.
   @clause.health.outage.names_component @clause.health.outage.recovers @clause.robustness.outage.submission_503
   @clause.robustness.outage.tokens_issued @clause.robustness.outage.nothing_lost @clause.worldservice.proxy.unavailable_503
   Scenario Outline: While <component> is down the Gateway names it alone and refuses new strategies with a 503; afterwards nothing is lost
     When <component> goes down
     Then within 5 seconds /status and /health both report "<field>" not ok, <others> ok and the overall status degraded
-    And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 5 seconds
+    And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 10 seconds
     And reading world "alpha" through the Gateway meanwhile is answered <world read> within 5 seconds
     And an event subscription to world "alpha" is still issued within 2 seconds
     When <component> comes back
@@ -65,7 +66,7 @@ Feature: A store or a service goes down and comes back
     And a "before" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
     When Redis goes down
     Then within 5 seconds /status and /health both report "redis" not ok, "postgres" ok and the overall status degraded
-    And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 5 seconds
+    And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 10 seconds
     And an event subscription to world "alpha" is still issued within 2 seconds
     When the DAG Manager's health is checked over QMTL's health service
     Then QMTL's health service reports the DAG Manager as "degraded"
