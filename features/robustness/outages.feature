@@ -14,19 +14,23 @@ Feature: A store or a service goes down and comes back
   # A submission may wait for a store as long as the Gateway's own store timeout (5 s), never longer.
   @clause.health.outage.names_component @clause.health.outage.recovers @clause.robustness.outage.submission_503
   @clause.robustness.outage.tokens_issued @clause.robustness.outage.nothing_lost @clause.worldservice.proxy.unavailable_503
+  @clause.robustness.outage.events_resume
   Scenario Outline: While <component> is down the Gateway names it alone and refuses new strategies with a 503; afterwards nothing is lost
     When <component> goes down
     Then within 5 seconds /status and /health both report "<field>" not ok, <others> ok and the overall status degraded
     And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 10 seconds
     And reading world "alpha" through the Gateway meanwhile is answered <world read> within 5 seconds
     And an event subscription to world "alpha" is still issued within 2 seconds
-    When <component> comes back
+    When a "during" subscriber opens the event stream for the strategy's "activation" events in world "alpha"
+    And <component> comes back
     Then within 10 seconds /status and /health both report every component ok again
     And the strategy accepted before the outage still reports queued, processing or completed
     And submitting the same strategy to world "beta" is refused as a duplicate of the first strategy
     And reading the strategy's "long" side in world "alpha" gives the record as last set
     And the fresh strategy sent again to world "beta" is accepted as a new strategy
     And within 5 seconds the worlds list this scenario's strategies as submitted
+    When the strategy's long-side activation in world "alpha" changes to active with weight 0.75
+    Then within 5 seconds the "during" subscriber receives that activation change
 
     Examples:
       | component    | field        | others                                      | world read                      |
@@ -68,7 +72,8 @@ Feature: A store or a service goes down and comes back
     Then within 5 seconds /status and /health both report "redis" not ok, "postgres" ok and the overall status degraded
     And a fresh strategy sent to world "beta" meanwhile is answered 503 with a detail within 10 seconds
     And an event subscription to world "alpha" is still issued within 2 seconds
-    When the DAG Manager's health is checked over QMTL's health service
+    When a "during" subscriber opens the event stream for the strategy's "activation" events in world "alpha"
+    And the DAG Manager's health is checked over QMTL's health service
     Then QMTL's health service reports the DAG Manager as "degraded"
     And Redis stays down for 6 seconds, both routes saying so throughout
     When Redis comes back
@@ -83,4 +88,5 @@ Feature: A store or a service goes down and comes back
     When a "later" subscriber opens the event stream for the strategy's "activation" events in world "alpha"
     And the strategy's long-side activation in world "alpha" changes to active with weight 0.75
     Then within 5 seconds the "before" subscriber receives that activation change
+    And within 5 seconds the "during" subscriber receives that activation change
     And within 5 seconds the "later" subscriber receives that activation change
