@@ -109,6 +109,13 @@ KNOWN: dict[str, str] = {
     "unsubscribe_drops_world": "a socket that closes unsubscribes every socket of its world",
     "subprotocol_echoes_any_offer": "the Gateway selects the first subprotocol a subscriber offers, whatever it is",
     "token_subprotocol_not_echoed": "the Gateway selects no subprotocol even for a subscriber offering the very token it presents, as real QMTL does",
+    # Outages: a store or a service down, then back
+    "status_redis_always_ok": "the Gateway's /status and /health report redis ok without asking it, so a Redis outage goes unseen",
+    "status_components_swapped": "the Gateway's /status and /health report Postgres's state as worldservice and WorldService's as postgres",
+    "postgres_down_500": "the Gateway answers a request that finds Postgres down with a 500 instead of a 503",
+    "broker_reader_gives_up": "the Gateway's event reader stops once its retry ladder runs out: after a long Redis outage no live event arrives",
+    "dagmanager_health_ignores_redis": "the DAG Manager's HealthCheck answers running while its Redis is down",
+    "subscribe_waits_for_dagmanager": "the Gateway asks the DAG Manager's health before issuing an event token, so no token is issued while it is down",
     # Strategy runner: backfill
     "backfill_off_by_one_end": "the runner asks for history one interval past the window end, so the bucket after the window is loaded",
     "backfill_live_during_backfill": "the runner processes live bars as they arrive instead of after the backfill has finished",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .dagmanager import DagManagerScene
     from .events import EventsScene
     from .health import HealthScene
+    from .outages import OutagesScene
     from .perf import PerfScene
     from .robustness import RobustnessScene
     from .smoke import SmokeScene
@@ -88,6 +89,12 @@ class Scenes:
         from .perf import PerfScene
 
         return PerfScene(self.target, self.scenario, self.worlds)
+
+    @cached_property
+    def outages(self) -> OutagesScene:
+        from .outages import OutagesScene
+
+        return OutagesScene(self.target, self.scenario, self.worlds, self.strategies)
 
 
 __all__ = ["Scenario", "Scenes", "Target", "Worlds"]

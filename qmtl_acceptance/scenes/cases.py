@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 DOMAINS = ("health", "smoke", "backfill", "dagmanager", "worldservice", "events", "strategies", "strategies_status",
-           "strategies_queues", "robustness")
+           "strategies_queues", "robustness", "outages")
 
 
 def _gather() -> dict[str, tuple[str, ...]]:

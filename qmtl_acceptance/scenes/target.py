@@ -27,6 +27,13 @@ class Target:
         """Restart one service; the endpoints stay where they were (same ports)."""
         self.endpoints = self.provider.restart(service)
 
+    def stop_service(self, service: str) -> None:
+        self.provider.stop_service(service)
+
+    def start_service(self, service: str) -> None:
+        """Start a stopped service again; the endpoints stay where they were (same ports)."""
+        self.endpoints = self.provider.start_service(service)
+
     def token_signing_keys(self) -> dict[str, bytes]:
         return self.provider.token_signing_keys()
 

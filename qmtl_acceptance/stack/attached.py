@@ -43,6 +43,13 @@ class SharedStack(StackProvider):
     def kill(self, service: str) -> None:
         self.inner.kill(service)
 
+    def stop_service(self, service: str) -> None:
+        self.inner.stop_service(service)
+
+    def start_service(self, service: str) -> StackEndpoints:
+        self.endpoints = self.inner.start_service(service)
+        return self.endpoints
+
     def pause(self, service: str) -> None:
         self.inner.pause(service)
 

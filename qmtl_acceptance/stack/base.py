@@ -20,7 +20,7 @@ class StackProvider(abc.ABC):
     """Brings a stack up, tears it down, and restarts single services on request."""
 
     name: str = "?"
-    # Whether restart(), kill(), pause() and resume() work: scenarios that need them are skipped elsewhere.
+    # Whether restart(), kill(), stop_service(), start_service(), pause() and resume() work: scenarios that need them are skipped elsewhere.
     restartable: bool = False
 
     @abc.abstractmethod
@@ -36,6 +36,14 @@ class StackProvider(abc.ABC):
 
     def kill(self, service: str) -> None:
         raise NotImplementedError(f"the {self.name} target cannot stop {service} on its own")
+
+    def stop_service(self, service: str) -> None:
+        """Stop one service or store (as its operator would) and leave it down until `start_service`."""
+        raise NotImplementedError(f"the {self.name} target cannot stop {service}")
+
+    def start_service(self, service: str) -> StackEndpoints:
+        """Start a stopped service or store again where it was, returning once it accepts requests."""
+        raise NotImplementedError(f"the {self.name} target cannot start {service}")
 
     def pause(self, service: str) -> None:
         """Freeze a service: its port still takes connections, nothing on it answers (a hung process)."""

@@ -334,6 +334,16 @@ class ComposeStack(StackProvider):
     def kill(self, service: str) -> None:
         self._container(service).kill()
 
+    def stop_service(self, service: str) -> None:
+        self._container(service).stop(timeout=STOP_GRACE_SECONDS)
+
+    def start_service(self, service: str) -> StackEndpoints:
+        assert self.endpoints is not None
+        self._container(service).start()
+        # Polled until it both runs and accepts requests, as at the stack's start.
+        self._wait_ready(service)
+        return self.endpoints
+
     def pause(self, service: str) -> None:
         self._container(service).pause()
 

@@ -115,3 +115,9 @@ class ExternalStack(StackProvider):
             f"the external target cannot stop {service}: it did not start the deployment; "
             "scenarios that stop services run on the reference target"
         )
+
+    def stop_service(self, service: str) -> None:
+        self.kill(service)
+
+    def start_service(self, service: str) -> StackEndpoints:
+        return self.restart(service)

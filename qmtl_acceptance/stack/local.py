@@ -198,13 +198,36 @@ class LocalProcessStack(StackProvider):
             shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def restart(self, service: str) -> StackEndpoints:
-        """Stop one service and start it again on the same port, waiting until it answers."""
+        """Stop one service or store and start it again on the same port, waiting until it answers."""
+        if self.services.get(service) is not None:
+            self.stop_service(service)
+        return self.start_service(service)
+
+    def stop_service(self, service: str) -> None:
+        proc = self.services.get(service)
+        if proc is None:
+            raise StackError(f"the {self.name} target has no service {service!r}")
+        self.resume(service)  # a paused process would sit out its stop signal's whole grace
+        proc.stop()
+
+    def start_service(self, service: str) -> StackEndpoints:
+        """Start a stopped service or store on its port (a store on its data), polling until it answers."""
         assert self.endpoints is not None
+        if service not in (*STORES, *SERVICES):
+            raise StackError(f"the {self.name} target has no service {service!r}")
         current = self.services.get(service)
-        if current is not None:
-            current.stop()
-        self._launch(service)
-        self._wait_ready(service)
+        if current is not None and current.alive():
+            return self.endpoints
+        if service == "redis":
+            self._start_redis()  # the append-only file in the run directory brings its data back
+        elif service == "postgres":
+            assert self.postgres is not None
+            proc = self.postgres.launch()
+            self.services["postgres"] = proc
+            proc.wait_ready(self.postgres.ready, STORE_READY_SECONDS * self.config.timeout_scale)
+        else:
+            self._launch(service)
+            self._wait_ready(service)
         return self.endpoints
 
     def kill(self, service: str) -> None:
@@ -246,6 +269,9 @@ class LocalProcessStack(StackProvider):
 
         def store_check(service: str, answers):
             def probe() -> str | None:
+                proc = self.services.get(service)
+                if proc is not None and proc.exit_expected and not proc.alive():
+                    return None  # stopped on purpose: a scenario takes it down and brings it back
                 try:
                     answers()
                 except Exception as exc:

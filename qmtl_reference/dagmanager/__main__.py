@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from qmtl_reference.common.redis_retry import reconnect_once
 from qmtl_reference.common.serve import check_faults, check_port_free, fail
 from qmtl_reference.dagmanager.server import Listen, run
 from qmtl_reference.dagmanager.settings import Settings
@@ -70,7 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 async def connect_redis(url: str) -> aioredis.Redis:
     try:
-        client = aioredis.from_url(url, decode_responses=True, socket_connect_timeout=REDIS_CONNECT_TIMEOUT)
+        client = aioredis.from_url(url, decode_responses=True, socket_connect_timeout=REDIS_CONNECT_TIMEOUT, **reconnect_once())
     except ValueError as exc:
         fail(SERVICE, f"invalid --redis-url {redact(url)}: {exc}")
     try:

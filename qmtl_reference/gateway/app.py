@@ -45,7 +45,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app = FastAPI(title="QMTL reference Gateway", lifespan=lifespan)
     for module in (status, events, strategies, worlds_proxy):
         app.include_router(module.router)
-    app.add_middleware(HttpGuard, service="gateway", max_body_bytes=MAX_BODY_BYTES, unavailable=unavailable)
+    app.add_middleware(HttpGuard, service="gateway", max_body_bytes=MAX_BODY_BYTES, unavailable=classify_failure)
     return app
 
 
@@ -65,3 +65,10 @@ def unavailable(exc: BaseException) -> str | None:
     if isinstance(exc, ClaimLost):
         return "the submission took too long to record; retry it"
     return None
+
+
+def classify_failure(exc: BaseException) -> str | None:
+    """`unavailable`, unless a planted fault makes a Postgres outage an unhandled error."""
+    if isinstance(exc, psycopg.OperationalError) and faults.is_active("postgres_down_500"):
+        return None
+    return unavailable(exc)

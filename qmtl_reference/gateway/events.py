@@ -65,6 +65,8 @@ async def subscribe(request: Request, body: Annotated[Any, Body()] = None) -> An
     unknown = [t for t in wanted.topics if t not in KNOWN_TOPICS]
     if unknown and faults.is_active("unknown_topic_refused"):
         return JSONResponse({"detail": f"unknown topics: {', '.join(unknown)}"}, status_code=422)
+    if faults.is_active("subscribe_waits_for_dagmanager"):
+        await request.app.state.dagmanager.healthy()
     authority = request.app.state.tokens
     token, claims = authority.issue(str(wanted.world_id or ""), str(wanted.strategy_id or ""), wanted.topics)
     stream_url = request.app.state.settings.stream_url

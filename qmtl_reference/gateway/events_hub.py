@@ -109,6 +109,8 @@ class EventHub:
                 failures += 1
                 log.warning("event broker unreachable (%s); retrying in %.1f s", exc, delay)
                 await asyncio.sleep(delay)
+                if failures > len(RETRY_SECONDS) and faults.is_active("broker_reader_gives_up"):
+                    return
                 continue
             for _stream, entries in batches or ():
                 for entry_id, fields in entries:

@@ -6,6 +6,8 @@ from typing import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 
+from .. import faults
+
 router = APIRouter()
 
 PROBE_SECONDS = 2.0
@@ -29,6 +31,10 @@ async def component_states(request: Request) -> dict[str, str]:
     results = await asyncio.gather(*(_probe(checks[n]) for n in names))
     states = dict(zip(names, results, strict=False))
     states["worldservice"] = await state.worldservice.health()
+    if faults.is_active("status_redis_always_ok"):
+        states["redis"] = "ok"
+    if faults.is_active("status_components_swapped"):
+        states["postgres"], states["worldservice"] = states["worldservice"], states["postgres"]
     return states
 
 

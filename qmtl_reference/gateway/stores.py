@@ -8,6 +8,8 @@ import redis.asyncio as aioredis
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from ..common.redis_retry import reconnect_once
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS strategies (
     id TEXT PRIMARY KEY,
@@ -74,7 +76,8 @@ def dag_hash_key(dag_hash: str) -> str:
 class GatewayStores:
     def __init__(self, redis_url: str, postgres_dsn: str) -> None:
         self.redis = aioredis.Redis.from_url(
-            redis_url, decode_responses=True, socket_timeout=STORE_TIMEOUT_SECONDS, socket_connect_timeout=STORE_TIMEOUT_SECONDS
+            redis_url, decode_responses=True, socket_timeout=STORE_TIMEOUT_SECONDS, socket_connect_timeout=STORE_TIMEOUT_SECONDS,
+            **reconnect_once(),
         )
         self.pool = AsyncConnectionPool(
             postgres_dsn, min_size=1, max_size=8, open=False, timeout=STORE_TIMEOUT_SECONDS,

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from qmtl_reference.common.http_guard import HttpGuard
 from qmtl_reference.common.ids import ID_MAX_LENGTH, ID_PATTERN
+from qmtl_reference.common.redis_retry import reconnect_once
 
 from .models import ActivationIn, BindingsIn, WorldIn
 from .store import WorldStore, iso_utc, utc_now
@@ -36,6 +37,7 @@ def create_app(redis_url: str, *, publish_activation: bool = True) -> FastAPI:
         client = Redis.from_url(
             redis_url, decode_responses=True,
             socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            **reconnect_once(),
         )
         app.state.store = WorldStore(client, publish_activation=publish_activation)
         try:
