@@ -58,6 +58,7 @@ Feature: A store or a service goes down and comes back
     And submitting the same strategy to world "beta" is refused as a duplicate of the first strategy
     And reading the strategy's "long" side in world "alpha" gives the record as last set
     And within 5 seconds the worlds list this scenario's strategies as submitted
+    And within 10 seconds the Gateway reports every strategy's status as "completed"
 
   # On the reference stack the DAG Manager and WorldService keep their state in that same Redis, so
   # their states follow it; only Postgres must stay ok. The outage outlasts the Gateway's whole retry

@@ -2,7 +2,8 @@
 
 A strategy goes ``queued`` → ``processing`` → ``completed`` (every world
 diffed, its queue map recorded) or ``failed`` (the DAG Manager refused the
-DAG, or stayed unreachable through every attempt). Each change is written to
+DAG). A DAG Manager that stays unreachable through every attempt of a turn
+fails nothing: the strategy goes back to the queue and waits for it. Each change is written to
 Redis and Postgres together with a strategy event ``<CAUSE>:<status>``.
 
 Work is claimed by moving the id from ``strategy_queue`` to
@@ -48,6 +49,10 @@ RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 
 class DiffFailed(Exception):
+    pass
+
+
+class DagManagerUnreachable(Exception):
     pass
 
 
@@ -107,6 +112,9 @@ class StrategyWorker:
                 raise
             except (RedisConnectionError, RedisTimeoutError, psycopg.OperationalError) as exc:
                 log.warning("strategy worker: a store is unavailable (%s: %s); retrying", type(exc).__name__, exc)
+                await self._give_back(strategy_id)
+            except DagManagerUnreachable as exc:
+                log.warning("strategy worker: %s; %s goes back to the queue", exc, strategy_id)
                 await self._give_back(strategy_id)
             except Exception:  # a bug in one strategy's turn must not end the worker
                 log.exception("strategy worker: processing %s failed; it goes back to the queue", strategy_id)
@@ -176,8 +184,10 @@ class StrategyWorker:
                     break
                 except grpc.RpcError as exc:
                     reason = f"DAG Manager diff for world {world_id or '(none)'}: {exc.code().name}: {exc.details()}"
-                    if exc.code() not in RETRYABLE or attempt == ATTEMPTS:
+                    if exc.code() not in RETRYABLE:
                         raise DiffFailed(reason) from None
+                    if attempt == ATTEMPTS:
+                        raise DagManagerUnreachable(reason) from None
                     log.warning("%s; attempt %d of %d", reason, attempt, ATTEMPTS)
                     await asyncio.sleep(RETRY_PAUSE * attempt)
         return queue_map, sentinel
