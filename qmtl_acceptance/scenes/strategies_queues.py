@@ -143,8 +143,7 @@ class QueuesPart:
         eventually(lambda: listed(list(self.scene.state.tags), 60, "any", None, everywhere),
                    within=self.scene.scenario.seconds(within),
                    what="the Gateway lists the tagged stream's queue in each of worlds alpha and beta")
-        if roles != everywhere or role is not None or tags != list(self.scene.state.tags) or interval != 60 or mode != "any":
-            listed(tags, interval, mode, role, roles)
+        listed(tags, interval, mode, role, roles)
 
     def refused_bad_interval(self, tag: str, bad: str, status: int) -> None:
         answer = self._by_tag([tag], BAD_INTERVALS[bad], None, None)
