@@ -47,10 +47,18 @@ FAULTS = {
 }
 
 
+# fault -> scenarios it may also break, depending on timing: live bars processed while history loads make
+# two runs of the same backfill differ whenever a live bar lands at a different point of the load.
+MAY_ALSO_FAIL = {
+    "backfill_live_during_backfill": ("Running the same backfill twice gives identical results",),
+}
+
+
 def _caught_exactly(run, fault: str, expected: dict[str, str]) -> None:
     """Only the expected scenarios failed, each of them, and each failure carries its evidence."""
     assert run.returncode != 0, run.explain()
-    stray = [name for name in run.statuses("failed") if not name.startswith(tuple(expected))]
+    allowed = tuple(expected) + MAY_ALSO_FAIL.get(fault, ())
+    stray = [name for name in run.statuses("failed") if not name.startswith(allowed)]
     assert not stray, f"{fault} also failed {stray}: {run.explain()}"
     for scenario, evidence in expected.items():
         messages = [text for name, text in run.failures.items() if name.startswith(scenario)]
