@@ -9,7 +9,9 @@ FEATURES = ["features/smoke", "features/strategies", "features/dagmanager", "fea
 
 
 def test_two_runs_in_parallel_against_one_stack_do_not_disturb_each_other(shared_stack):
-    userdata = shared_stack.userdata()
+    # Two whole runs at once double the load on one stack: this test judges isolation, not latency (the
+    # healthy-stack tests hold the deadlines at scale 1), so deadlines get the slow-machine scale.
+    userdata = {**shared_stack.userdata(), "timeout_scale": "2"}
     runs: dict[str, object] = {}
 
     def run(name: str, order: list[str]) -> None:
