@@ -104,7 +104,7 @@ def before_scenario(context, scenario):
         print(f"qmtl-acceptance: first scenario starts {took:.2f} s after the suite started", file=sys.__stderr__, flush=True)
     report_labels.apply_to_allure(report_labels.labels_for(
         scenario.feature.filename, scenario.feature.name, scenario.feature.description, scenario.effective_tags))
-    scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.timeout_scale)
+    scenario_state = Scenario(ScenarioIds(scenario.name), context.add_cleanup, context.suite.scenario_timeout_scale(scenario.name))
     context.scenes = Scenes(context.target, scenario_state)
     context.target.gateway.on_exchange = scenario_state.record_exchange
     EventStream.on_record = DagManagerClient.on_record = scenario_state.record_exchange

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
@@ -36,6 +37,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "postgres_dsn": ("", "target external: the Gateway's Postgres (postgresql://...)"),
     "dagmanager_status_url": ("", "target external: the DAG Manager's HTTP status URL (http://host:port), for GET /status"),
     "timeout_scale": ("1", "multiplies every deadline (0.1 .. 100); raise it on slow machines"),
+    "expected_failures": ("", "scenario names you expect to fail (a regex): their deadlines are cut by expected_failure_scale; verdicts unchanged"),
+    "expected_failure_scale": ("0.3", "multiplies the deadlines of the expected_failures scenarios (0.1 .. 1)"),
     "reports_dir": ("reports", "where reports, logs and evidence go"),
     "contract_version": ("2026-04", "the QMTL contract revision to hold the target to: " + ", ".join(CONTRACT_VERSIONS)),
     "token_ttl_seconds": ("300", "the reference Gateway's event-token lifetime"),
@@ -79,6 +82,9 @@ class SuiteConfig:
     token_keys_dir: Path | None = None
     # One knob for slow machines: every deadline in the suite is multiplied by it.
     timeout_scale: float = 1.0
+    # A failure someone expects would otherwise wait out every deadline of its scenario before it is reported.
+    expected_failures: re.Pattern[str] | None = None
+    expected_failure_scale: float = 0.3
     reports_dir: Path = PROJECT_ROOT / "reports"
     contract_version: str = "2026-04"
     token_ttl_seconds: int = 300
@@ -98,6 +104,12 @@ class SuiteConfig:
     def seconds(self, base: float) -> float:
         """A deadline stated in a scenario, scaled for this machine."""
         return base * self.timeout_scale
+
+    def scenario_timeout_scale(self, scenario_name: str) -> float:
+        """The deadline scale of one scenario: an expected failure's deadlines are cut."""
+        if self.expected_failures is not None and self.expected_failures.search(scenario_name):
+            return self.timeout_scale * self.expected_failure_scale
+        return self.timeout_scale
 
     @property
     def logs_dir(self) -> Path:
@@ -180,6 +192,19 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         if not 0.1 <= scale <= 100:
             raise ConfigError(f"setting timeout_scale={scale} is outside 0.1 .. 100")
         values["timeout_scale"] = scale
+    if raw.get("expected_failures", "").strip():
+        try:
+            values["expected_failures"] = re.compile(raw["expected_failures"].strip())
+        except re.error as exc:
+            raise ConfigError(f"setting expected_failures is not a valid pattern: {exc}") from None
+    if "expected_failure_scale" in raw:
+        try:
+            cut = float(raw["expected_failure_scale"])
+        except ValueError:
+            raise ConfigError(f"setting expected_failure_scale={raw['expected_failure_scale']!r} is not a number") from None
+        if not 0.1 <= cut <= 1:
+            raise ConfigError(f"setting expected_failure_scale={cut} is outside 0.1 .. 1")
+        values["expected_failure_scale"] = cut
     if "token_ttl_seconds" in raw:
         try:
             ttl = int(raw["token_ttl_seconds"])

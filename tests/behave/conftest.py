@@ -26,10 +26,10 @@ def shared_stack(tmp_path_factory):
 
 
 # A scenario that a fault breaks fails at its first wrong observation and then waits out
-# its deadline: those scenarios run with their deadlines shortened, so a fault test costs
-# what its observations cost. The healthy-stack tests run the same scenarios at full
-# deadlines, and every other scenario of a fault run keeps its full deadlines too.
-FAILING_TIMEOUT_SCALE = "0.3"
+# its deadline: those scenarios are named as the run's expected failures, whose deadlines
+# the suite cuts (setting expected_failures, default cut 0.3), so a fault test costs what
+# its observations cost. Every other scenario of the same run keeps its full deadlines, and
+# the healthy-stack tests run all of them at full deadlines.
 
 
 def _selecting(names: Iterable[str], prefix: bool) -> str:
@@ -43,8 +43,8 @@ def behave_run(request):
 
     `behave_run(*paths, faults=[...], own_stack=False, names=..., userdata=..., ...)` → BehaveRun.
     With `failing=[scenario names]` (outline rows by their outline's name; by name prefix
-    with `prefix=True`), those scenarios run apart with shortened deadlines and the rest
-    at full deadlines (none with `others=False`); the two runs are reported as one.
+    with `prefix=True`), those scenarios are the run's expected failures, with cut deadlines,
+    and the rest run at full deadlines (`others=False`: only the expected failures run).
     """
 
     def once(*paths: str, faults=(), own_stack: bool = False, **options):
@@ -56,14 +56,11 @@ def behave_run(request):
     def run(*paths: str, failing: Iterable[str] | None = None, prefix: bool = False, others: bool = True, **options):
         if failing is None:
             return once(*paths, **options)
-        failing = list(failing)
         userdata = dict(options.pop("userdata", None) or {})
         options.pop("names", None)
-        pattern = _selecting(failing, prefix)
-        shown = once(*paths, names=[f"^{pattern}"], userdata={**userdata, "timeout_scale": FAILING_TIMEOUT_SCALE}, **options)
-        if not others:
-            return shown
-        rest = once(*paths, names=[f"^(?!{pattern})"], userdata=userdata, **options)
-        return shown.merged_with(rest)
+        pattern = "^" + _selecting(list(failing), prefix)
+        userdata["expected_failures"] = pattern
+        # One behave run, one stack: the expected failures beside the scenarios that must still pass.
+        return once(*paths, names=[] if others else [pattern], userdata=userdata, **options)
 
     return run

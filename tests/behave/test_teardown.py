@@ -66,11 +66,16 @@ def _start_held_run(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
         preexec_fn=_hear_ctrl_c,
     )
 
+    gateway_log = tmp_path / "logs" / "gateway.log"
+
     def stack_is_serving():
         text = stderr_path.read_text()
         assert "first scenario starts" in text, text[-500:] or "no output yet"
         servers = descendants(proc.pid)
         assert len(servers) >= 5, f"only {len(servers)} child processes"
+        # Hit the run only once it waits in the held step (it polls the bindings): a signal landing in an
+        # earlier step's hook would test another moment than the one each test names.
+        assert gateway_log.is_file() and "/bindings" in gateway_log.read_text(errors="replace"), "not in the held step yet"
         return servers
 
     servers = eventually(stack_is_serving, within=60, what="the held run's stack is up and its scenario running")

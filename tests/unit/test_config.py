@@ -55,6 +55,10 @@ def test_an_unknown_setting_name_is_refused_with_the_closest_valid_one(name, mes
         ({"runner_command": "run {strategy}"}, "lacks the placeholder {start}"),
         ({"keep_logs": "maybe"}, "is not a boolean"),
         ({"token_ttl_seconds": "0"}, "at least 1"),
+        ({"expected_failures": "(unclosed"}, "expected_failures is not a valid pattern"),
+        ({"expected_failure_scale": "fast"}, "expected_failure_scale='fast' is not a number"),
+        ({"expected_failure_scale": "1.5"}, "expected_failure_scale=1.5 is outside 0.1 .. 1"),
+        ({"expected_failure_scale": "0.05"}, "outside 0.1 .. 1"),
     ],
 )
 def test_bad_values_are_refused_with_one_clear_line(userdata, message):
@@ -62,6 +66,17 @@ def test_bad_values_are_refused_with_one_clear_line(userdata, message):
         load_config(userdata, environ={})
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_expected_failures_have_their_deadlines_cut_and_every_other_scenario_keeps_its_own():
+    config = load_config({"timeout_scale": "2", "expected_failures": "^(?:Refused|Late row)(?: -- @|$)"}, environ={})
+    assert config.scenario_timeout_scale("Refused") == pytest.approx(0.6)
+    assert config.scenario_timeout_scale("Late row -- @1.2 Rows") == pytest.approx(0.6)
+    assert config.scenario_timeout_scale("Refused twice") == 2
+    assert config.scenario_timeout_scale("Accepted after Refused") == 2
+    cut_more = load_config({"expected_failures": "Refused", "expected_failure_scale": "0.5"}, environ={})
+    assert cut_more.scenario_timeout_scale("Refused") == 0.5
+    assert load_config({}, environ={}).scenario_timeout_scale("Refused") == 1
 
 
 def test_bad_environment_values_are_refused_too():
