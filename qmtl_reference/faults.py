@@ -65,6 +65,8 @@ KNOWN: dict[str, str] = {
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
     # Gateway: the /worlds proxy
     "worlds_answers_name_worldservice": "the Gateway's /worlds answers carry a Content-Location naming WorldService's own address",
+    # WorldService: worlds
+    "world_repost_forgets_name": "WorldService names a world re-POSTed without a name after its id, forgetting the name it had",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
     # Gateway: event tokens and the /ws/evt handshake
