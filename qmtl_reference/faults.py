@@ -50,6 +50,7 @@ KNOWN: dict[str, str] = {
     "claimed_strategies_forgotten": "a restarted Gateway never takes back the strategies a stopped one was diffing, so they stay processing",
     "unknown_strategy_reported_queued": "the Gateway answers the status of an unknown strategy id with queued instead of 404",
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
+    "unknown_match_mode_is_any": "the Gateway's /queues/by_tag reads a match_mode other than any or all as any, as real QMTL does",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
     # DAG Manager
     "stopped_dagmanager_health": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
