@@ -37,6 +37,7 @@ KNOWN: dict[str, str] = {
     "checksum_unchecked": "the Gateway accepts a submission whose node_ids_crc32 does not match its node ids",
     "checksum_masked": "the Gateway reads node_ids_crc32 as a number cut down to 32 bits, so a checksum off by a multiple of 2**32, or with a fraction, passes",
     "node_fields_unchecked": "the Gateway accepts nodes lacking the fields their id is computed from",
+    "node_fields_read_loosely": "the Gateway lets a node's interval or period through when it is a boolean or past 64 bits",
     "node_ids_unchecked": "the Gateway accepts node ids that are not the canonical BLAKE3 ones",
     "skip_world_binding": "the Gateway accepts a strategy but never binds it to its worlds",
     "dedupe_ignores_dag_hash": "the Gateway never recognises a DAG it has already accepted",
@@ -49,6 +50,7 @@ KNOWN: dict[str, str] = {
     "claimed_strategies_forgotten": "a restarted Gateway never takes back the strategies a stopped one was diffing, so they stay processing",
     "unknown_strategy_reported_queued": "the Gateway answers the status of an unknown strategy id with queued instead of 404",
     "dry_run_without_namespace": "the Gateway's dry run leaves the world and domain prefix off queue names",
+    "unknown_match_mode_is_any": "the Gateway's /queues/by_tag reads a match_mode other than any or all as any, as real QMTL does",
     "by_tag_ignores_world": "the Gateway's /queues/by_tag returns other worlds' queues when asked for one world",
     # DAG Manager
     "stopped_dagmanager_health": "the DAG Manager's HealthCheck answers state 'stopped' forever, so the stack never becomes ready",
@@ -65,6 +67,8 @@ KNOWN: dict[str, str] = {
     "gateway_dials_default_dagmanager": "the Gateway ignores its configured DAG Manager address and dials 127.0.0.1:50051",
     # Gateway: the /worlds proxy
     "worlds_answers_name_worldservice": "the Gateway's /worlds answers carry a Content-Location naming WorldService's own address",
+    # WorldService: worlds
+    "world_repost_forgets_name": "WorldService names a world re-POSTed without a name after its id, forgetting the name it had",
     # WorldService: event broker
     "skip_activation_publish": "WorldService stores an activation change but never publishes it to the event broker",
     # Gateway: event tokens and the /ws/evt handshake
@@ -87,6 +91,7 @@ KNOWN: dict[str, str] = {
     "ack_without_last_id": "the Gateway answers an ack without echoing its last_id",
     "refresh_never_acked": "the Gateway accepts a token refresh but never answers refresh_ack",
     "refresh_skips_verification": "the Gateway accepts a refresh token without verifying it",
+    "refresh_drops_subscription": "a refresh with a valid token unsubscribes the socket, so no live event reaches it after",
     "refresh_switches_world": "a refresh with another world's valid token moves the socket to that world, as real QMTL does",
     "expired_sockets_stay_open": "the Gateway keeps a socket open after its token has expired, as real QMTL does",
     "token_expiry_leeway": "the Gateway still accepts a token up to a minute after it expired",

@@ -33,6 +33,17 @@ Feature: Keeping an event stream open
     Then within 2 seconds the Gateway answers with a refresh acknowledgement
     And the stream stays open for 1 second
 
+  @deviation.live_events_need_controlbus @clause.events.frames.refresh_keeps_subscription
+  Scenario: After each of two refreshes the stream still carries its world's live events
+    When the subscriber refreshes its stream with a new token for the same world and strategy
+    Then within 2 seconds the Gateway answers with a refresh acknowledgement
+    When the strategy's long-side activation in world "alpha" changes to inactive with weight 0
+    Then within 2 seconds the subscriber of world "alpha" receives that activation change
+    When the subscriber refreshes its stream with a new token for the same world and strategy
+    Then within 2 seconds the Gateway answers with a refresh acknowledgement
+    When the strategy's long-side activation in world "alpha" changes to active with weight 0.5
+    Then within 2 seconds the subscriber of world "alpha" receives that activation change
+
   @clause.events.frames.refresh_invalid_1008
   Scenario Outline: A refresh with <token> closes the stream as a policy violation
     When the subscriber refreshes its stream with <token>

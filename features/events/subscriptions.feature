@@ -29,3 +29,8 @@ Feature: Asking for an event-stream token
     When a subscriber opens the event stream with the strategy's token
     Then within 2 seconds the subscriber receives the long-side activation snapshot, as WorldService holds it
     And for 1 second the subscriber receives no activation snapshot beyond the long side
+
+  @clause.events.subscribe.unknown_topics_echoed
+  Scenario: A topic the Gateway does not know is echoed back whole, its name 64 characters long
+    When the strategy in world "alpha" subscribes to its "activation" and "a-topic-name-of-exactly-sixty-four-characters-at-the-boundary-xy" events
+    Then the Gateway grants the subscription, listing the topics "activation" and "a-topic-name-of-exactly-sixty-four-characters-at-the-boundary-xy"

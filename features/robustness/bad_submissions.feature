@@ -215,3 +215,45 @@ Feature: The Gateway refuses bad submissions cleanly
       | a DAG whose nodes are a list holding null     |
       | a DAG whose nodes are a list holding a list   |
       | a DAG whose second node is a string           |
+
+  @deviation.bad_dag_json_500 @clause.strategies.dag_json.neither_json_nor_base64 @clause.strategies.dag_json.lone_surrogate
+  Scenario Outline: The Gateway refuses <case> with HTTP 400 and says exactly why
+    When a client submits <case> to the Gateway
+    Then the Gateway refuses it with HTTP 400, error code "E_DAG_JSON_INVALID" and the message "<message>"
+    And the same strategy submitted again with a good body is accepted
+
+    Examples: Text that is neither JSON nor base64 of UTF-8 JSON
+      | case                                                   | message                                     |
+      | a body whose DAG is text that is not base64            | dag_json is neither JSON nor base64 of JSON |
+      | a body whose DAG is base64 missing its padding         | dag_json is neither JSON nor base64 of JSON |
+      | a body whose DAG is base64 of bytes that are not UTF-8 | dag_json is neither JSON nor base64 of JSON |
+      | a body whose DAG is non-ASCII text                     | dag_json is neither JSON nor base64 of JSON |
+
+    Examples: JSON holding a surrogate escape no UTF-8 text can carry
+      | case                                                               | message                                                             |
+      | a DAG holding an unpaired high surrogate escape                    | dag_json holds an unpaired surrogate escape or is nested too deeply |
+      | a DAG holding an unpaired low surrogate escape                     | dag_json holds an unpaired surrogate escape or is nested too deeply |
+      | a DAG whose second node's params hold an unpaired surrogate escape | dag_json holds an unpaired surrogate escape or is nested too deeply |
+      | base64 of a DAG holding an unpaired surrogate escape               | dag_json holds an unpaired surrogate escape or is nested too deeply |
+
+  @deviation.no_edge_validation @clause.strategies.nodes.interval_period_integers
+  Scenario Outline: The Gateway refuses a DAG whose <ordinal> node has <value> as its <field>, naming the node and the field
+    When a client submits a DAG whose <ordinal> node has <value> as its <field> to the Gateway
+    Then the Gateway refuses it with HTTP 400, error code "E_SCHEMA_INVALID" and the one error "<message>" at the path "nodes"
+
+    Examples: Not an integer at all
+      | ordinal | field    | value     | message                                  |
+      | first   | interval | a word    | node 0: interval must be an integer      |
+      | first   | interval | a list    | node 0: interval must be an integer      |
+      | second  | interval | an object | node 1: interval must be an integer      |
+      | first   | period   | a word    | node 0: period must be an integer        |
+      | second  | period   | a list    | node 1: period must be an integer        |
+      | second  | period   | an object | node 1: period must be an integer        |
+
+    Examples: A boolean, or an integer past 64 bits
+      | ordinal | field    | value                | message                                                                                  |
+      | first   | interval | true                 | node 0: interval must be an integer between -9223372036854775808 and 9223372036854775807 |
+      | second  | interval | 9223372036854775808  | node 1: interval must be an integer between -9223372036854775808 and 9223372036854775807 |
+      | first   | period   | false                | node 0: period must be an integer between -9223372036854775808 and 9223372036854775807   |
+      | second  | period   | -9223372036854775809 | node 1: period must be an integer between -9223372036854775808 and 9223372036854775807   |
+      | first   | period   | 9223372036854775808  | node 0: period must be an integer between -9223372036854775808 and 9223372036854775807   |

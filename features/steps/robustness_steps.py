@@ -22,6 +22,16 @@ def step_refused_naming_path(context, status, code, path):
     context.scenes.robustness.refused_naming_path(status, code, path)
 
 
+@then('the Gateway refuses it with HTTP {status:d}, error code "{code}" and the message "{message}"')
+def step_refused_with_message(context, status, code, message):
+    context.scenes.robustness.refused_with_message(status, code, message)
+
+
+@then('the Gateway refuses it with HTTP {status:d}, error code "{code}" and the one error "{message}" at the path "{path}"')
+def step_refused_with_one_error(context, status, code, message, path):
+    context.scenes.robustness.refused_with_one_error(status, code, message, path)
+
+
 @then("the refusal states the limit {limit:d}")
 def step_states_limit(context, limit):
     context.scenes.robustness.states_limit(limit)

@@ -38,6 +38,6 @@ def step_by_tag(context, limit, listed, tags, interval, mode, scope):
     context.scenes.strategies.queues.lists(listed, tags, interval, mode, scope, limit)
 
 
-@then('asking the Gateway for queues tagged "{tag}" {bad:BadInterval} is refused with HTTP {status:d}')
-def step_by_tag_bad_interval(context, tag, bad, status):
-    context.scenes.strategies.queues.refused_bad_interval(tag, bad, status)
+@then('asking the Gateway for queues tagged "{tag}" {bad:BadTagQuery} is refused with HTTP {status:d}')
+def step_by_tag_bad_query(context, tag, bad, status):
+    context.scenes.strategies.queues.refused_bad_query(tag, bad, status)

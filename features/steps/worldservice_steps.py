@@ -12,6 +12,21 @@ def step_create_world(context, world, name):
     context.scenes.worldservice.create(world, name)
 
 
+@when('world "{world}" is created through the Gateway without a name')
+def step_create_world_unnamed(context, world):
+    context.scenes.worldservice.create(world, None)
+
+
+@then('the Gateway answers with the new world "{world}", active and not allowed to go live')
+def step_answered_unnamed_world(context, world):
+    context.scenes.worldservice.answered_world(world, None)
+
+
+@then('reading the new world "{world}" through the Gateway gives it active and not allowed to go live')
+def step_read_back_unnamed_world(context, world):
+    context.scenes.worldservice.read_back(world, None)
+
+
 @then('the Gateway answers with world "{world}" named "{name}", active and not allowed to go live')
 def step_answered_world(context, world, name):
     context.scenes.worldservice.answered_world(world, name)

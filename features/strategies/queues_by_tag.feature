@@ -36,6 +36,19 @@ Feature: Finding queues by tag through the Gateway
       | without an interval                   |
       | with an interval that is not a number |
 
+  @clause.strategies.by_tag.match_mode_any_or_all @deviation.unknown_match_mode_is_any
+  Scenario Outline: Asking for queues by tag <bad> is refused
+    Then asking the Gateway for queues tagged "price" <bad> is refused with HTTP 422
+
+    Examples:
+      | bad                         |
+      | in the match mode "none"    |
+      | in the match mode "al"      |
+      | in the match mode "alll"    |
+      | in the match mode "any,all" |
+      | in the match mode "exact"   |
+      | in a match mode of 17 letters |
+
   @deviation.status_stays_queued @deviation.tagquery_empty_in_memory
   @clause.strategies.by_tag.domain_namespace @clause.strategies.by_tag.world_filter
   Scenario Outline: A strategy submitted for the "<domain>" domain has its tagged queues listed under that domain, <scope>

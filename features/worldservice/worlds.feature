@@ -30,6 +30,27 @@ Feature: Worlds through the Gateway
     Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading world "beta" through the Gateway gives it named "Beta desk", active and not allowed to go live
 
+  @clause.worldservice.world.upsert_keeps_unsent @clause.worldservice.world.upsert @deviation.world_repost_replaces
+  Scenario: Creating a world again without a name keeps its name, and a later name still replaces it
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    And world "beta" is created through the Gateway with the name "Beta desk"
+    When world "alpha" is created through the Gateway without a name
+    Then the Gateway answers with world "alpha" named "Alpha desk", active and not allowed to go live
+    And reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    When world "alpha" is created through the Gateway with the name "Alpha prime"
+    Then reading world "alpha" through the Gateway gives it named "Alpha prime", active and not allowed to go live
+    When world "alpha" is created through the Gateway without a name
+    Then reading world "alpha" through the Gateway gives it named "Alpha prime", active and not allowed to go live
+    And reading world "beta" through the Gateway gives it named "Beta desk", active and not allowed to go live
+    And the Gateway's list of worlds holds world "alpha" once
+
+  @clause.worldservice.world.create_without_name
+  Scenario: A world created with its id alone is answered and read back active and not allowed to go live
+    When world "alpha" is created through the Gateway without a name
+    Then the Gateway answers with the new world "alpha", active and not allowed to go live
+    And reading the new world "alpha" through the Gateway gives it active and not allowed to go live
+    And the Gateway's list of worlds holds world "alpha" once
+
   @clause.worldservice.world.unknown_404 @clause.worldservice.proxy.correlation_id @clause.worldservice.proxy.no_internal_address
   Scenario: Reading a world nobody created is answered not found
     When a world nobody created is read through the Gateway

@@ -157,8 +157,9 @@ class GatewayClient:
         return self.request("GET", "/queues/by_tag", params=params)
 
     # -- worlds (proxied to WorldService)
-    def create_world(self, world_id: str, name: str) -> Answer:
-        return self.request("POST", "/worlds", json={"id": world_id, "name": name})
+    def create_world(self, world_id: str, name: str | None) -> Answer:
+        """POST /worlds; with no name, the body carries the id alone."""
+        return self.request("POST", "/worlds", json={"id": world_id} if name is None else {"id": world_id, "name": name})
 
     def list_worlds(self) -> Answer:
         return self.request("GET", "/worlds")

@@ -20,6 +20,7 @@ from ..clients.gateway import Answer
 from ..dag import Dag, DagBuilder, two_node_strategy
 from ..errors import SuiteError, TargetFailure
 from ..fuzz import FuzzReport, FuzzSettings, FuzzSetupError, fuzz_openapi
+from .robustness_dags import DAG_TEXT_CASES, NODE_FIELD_CASES
 from .scenario import Scenario
 from .target import Target
 from .worlds import Worlds
@@ -124,6 +125,8 @@ BAD_SUBMISSIONS: dict[str, BadSubmission] = {
     "10,000 world ids": BadSubmission(lambda b: {**b, "world_ids": [f"w{i}" for i in range(10_000)]}, 422, "E_TOO_MANY_WORLDS", 100),
     "a DAG of 1,001 nodes": BadSubmission(_nodes(1001), 413, "E_DAG_TOO_LARGE", 1000),
     "a DAG of just over 1 MiB": BadSubmission(_padded_dag(MIB + 1), 413, "E_DAG_TOO_LARGE", MIB),
+    **{case: BadSubmission(spoil, 400, "E_DAG_JSON_INVALID") for case, spoil in DAG_TEXT_CASES.items()},
+    **{case: BadSubmission(spoil, 400, "E_SCHEMA_INVALID") for case, spoil in NODE_FIELD_CASES.items()},
 }
 
 def _wide_dag(label: str, count: int) -> Dag:
@@ -242,6 +245,23 @@ class RobustnessScene:
             raise TargetFailure("the bad submission's answer", expected=f"HTTP {status} with code {code}", observed=answer.describe())
         if not (isinstance(detail.get("message"), str) and detail["message"].strip()):
             raise TargetFailure("the refusal says why", expected="a non-empty message in the detail", observed=answer.describe())
+
+    def refused_with_message(self, status: int, code: str, message: str) -> None:
+        answer = self._answer()
+        detail = answer.detail if isinstance(answer.detail, dict) else {}
+        if answer.status != status or detail.get("code") != code or detail.get("message") != message:
+            raise TargetFailure("the bad submission's answer", observed=answer.describe(),
+                                expected=f'HTTP {status} {{"detail": {{"code": "{code}", "message": "{message}"}}}}')
+
+    def refused_with_one_error(self, status: int, code: str, message: str, path: str) -> None:
+        answer = self._answer()
+        detail = answer.detail if isinstance(answer.detail, dict) else {}
+        errors = detail.get("errors")
+        one = errors[0] if isinstance(errors, list) and len(errors) == 1 and isinstance(errors[0], dict) else {}
+        if answer.status != status or detail.get("code") != code or one.get("path") not in (path, [path]) \
+                or one.get("message") != message:
+            raise TargetFailure("the bad submission's answer", observed=answer.describe(),
+                                expected=f'HTTP {status} {{"detail": {{"code": "{code}", "errors": [{{"path": "{path}", "message": "{message}"}}]}}}}')
 
     def refused_naming_path(self, status: int, code: str, path: str) -> None:
         """The schema refusal's shape (contract §5): ``{"detail":{"code", "errors":[{path, message, …}]}}``."""

@@ -27,12 +27,22 @@ TAG_LISTINGS: dict[str, tuple[str, ...]] = {
     "the tagged stream's queue in each of worlds alpha and beta": ("alpha", "beta"),
     "no queue": (),
 }
-BAD_INTERVALS: dict[str, Any] = {"without an interval": None, "with an interval that is not a number": "sixty"}
+# phrase → (interval, match_mode) of a tag query the Gateway must refuse: no usable interval, or a mode outside any|all.
+BAD_TAG_QUERIES: dict[str, tuple[Any, str | None]] = {
+    "without an interval": (None, None),
+    "with an interval that is not a number": ("sixty", None),
+    'in the match mode "none"': (60, "none"),
+    'in the match mode "al"': (60, "al"),
+    'in the match mode "alll"': (60, "alll"),
+    'in the match mode "any,all"': (60, "any,all"),
+    'in the match mode "exact"': (60, "exact"),
+    "in a match mode of 17 letters": (60, "anyanyanyanyanyan"),
+}
 
 CHOICES = {
     "TagScope": tuple(TAG_SCOPES),
     "TagListing": tuple(TAG_LISTINGS),
-    "BadInterval": tuple(BAD_INTERVALS),
+    "BadTagQuery": tuple(BAD_TAG_QUERIES),
 }
 
 
@@ -145,7 +155,8 @@ class QueuesPart:
                    what="the Gateway lists the tagged stream's queue in each of worlds alpha and beta")
         listed(tags, interval, mode, role, roles)
 
-    def refused_bad_interval(self, tag: str, bad: str, status: int) -> None:
-        answer = self._by_tag([tag], BAD_INTERVALS[bad], None, None)
+    def refused_bad_query(self, tag: str, bad: str, status: int) -> None:
+        interval, mode = BAD_TAG_QUERIES[bad]
+        answer = self._by_tag([tag], interval, mode, None)
         if answer.status != status:
             raise TargetFailure(f"queues tagged {tag!r} {bad}", expected=f"HTTP {status}", observed=answer.describe())

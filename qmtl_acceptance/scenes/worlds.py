@@ -24,7 +24,7 @@ class Worlds:
             self._ids[role] = world_id
         return self._ids[role]
 
-    def create(self, role: str, name: str) -> Answer:
+    def create(self, role: str, name: str | None) -> Answer:
         """Create (or re-create) the role's world under ``name``; the answer is the caller's to judge."""
         world_id = self._ids.get(role) or self.scenario.ids(f"world {role}")
         answer = self.target.gateway.create_world(world_id, name)

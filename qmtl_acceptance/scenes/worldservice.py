@@ -100,17 +100,18 @@ class WorldServiceScene:
         return self.scenario.ids(f"activation {role}")
 
     # -- worlds
-    def create(self, role: str, name: str) -> None:
-        self._relay(f"create world {role}", self.worlds.create(role, name))
+    def create(self, role: str, name: str | None) -> None:
+        self._relay(f"create world {role}" + ("" if name is not None else " without a name"), self.worlds.create(role, name))
 
     def created(self, role: str, name: str) -> None:
         self.create(role, name)
         self.answered_world(role, name)
 
-    def answered_world(self, role: str, name: str, answer: Answer | None = None) -> None:
+    def answered_world(self, role: str, name: str | None, answer: Answer | None = None) -> None:
+        """The world as the Gateway answered it; with no name given, whatever name it carries."""
         answer = answer or self._last()
         body = answer.body if isinstance(answer.body, dict) else {}
-        wanted = {"id": self.worlds[role], "name": name, "state": "ACTIVE", "allow_live": False}
+        wanted = {"id": self.worlds[role], "state": "ACTIVE", "allow_live": False, **({"name": name} if name is not None else {})}
         wrong = {k: body.get(k, "<absent>") for k, v in wanted.items() if differs(body.get(k, "<absent>"), v)}
         if answer.status != 200 or wrong:
             raise TargetFailure(f"world {role}", expected=f"HTTP 200 with {wanted}", observed=answer.describe())
@@ -118,7 +119,7 @@ class WorldServiceScene:
     def read_world(self, role: str) -> None:
         self._relay(f"read world {role}", self.target.gateway.world(self.worlds[role]))
 
-    def read_back(self, role: str, name: str) -> None:
+    def read_back(self, role: str, name: str | None) -> None:
         self.read_world(role)
         self.answered_world(role, name)
 

@@ -205,6 +205,8 @@ class StreamSession:
             self.subscription.world_id = str(claims.get("world_id", ""))
             self.subscription.topics = known_topics(claims.get("topics"))
         self.claims = {**claims, "exp": self.claims.get("exp")} if faults.is_active("refresh_keeps_old_expiry") else claims
+        if faults.is_active("refresh_drops_subscription") and self.subscription is not None:
+            self.hub.unsubscribe(self.subscription)
         self._refreshed.set()
         if not faults.is_active("refresh_never_acked"):
             await self.send({"type": "refresh_ack", "ts": time.time()})

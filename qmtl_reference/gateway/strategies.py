@@ -269,6 +269,8 @@ async def queues_by_tag(
     world_id: str | None = Query(None, pattern=ID_PATTERN, max_length=ID_MAX_LENGTH),
 ) -> JSONResponse:
     mode = match_mode.strip().lower() or "any"
+    if faults.is_active("unknown_match_mode_is_any") and mode not in MATCH_MODES:
+        mode = "any"
     if mode not in MATCH_MODES:
         # The shape FastAPI gives its own 422s, so the answer matches the published schema.
         message = f"match_mode must be one of {', '.join(MATCH_MODES)}"

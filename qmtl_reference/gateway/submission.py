@@ -186,6 +186,8 @@ def validate(body: Any) -> Submission:
             413, "E_DAG_TOO_LARGE", f"the DAG has {len(nodes)} nodes; at most {MAX_DAG_NODES} are accepted", limit=MAX_DAG_NODES
         )
     unreadable = [p for p in (_node_problem(i, n) for i, n in enumerate(nodes)) if p]
+    if faults.is_active("node_fields_read_loosely"):
+        unreadable = [p for p in unreadable if "must be an integer between" not in p]
     if unreadable:
         raise SubmissionRejected(
             400, {"code": "E_SCHEMA_INVALID", "errors": [{"path": "nodes", "message": m} for m in unreadable[:20]]}

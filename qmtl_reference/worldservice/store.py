@@ -87,6 +87,8 @@ class WorldStore:
             "created_at": existing["created_at"] if existing else now,
             "updated_at": now,
         }
+        if name is None and faults.is_active("world_repost_forgets_name"):
+            world["name"] = world_id
         await self._redis.hset(WORLDS_KEY, world_id, json.dumps(world))
         return world
 

@@ -7,7 +7,7 @@ from tests.support.behave_runs import run_behave
 
 EVENTS = "features/events"
 # Outline rows count one each.
-SCENARIOS = 64
+SCENARIOS = 66
 
 REFUSED = "A subscriber presenting {} is refused at the handshake"
 LET_IN = "A subscriber presenting {} is let in"
@@ -65,7 +65,12 @@ CAUGHT: dict[str, tuple[list[str], str]] = {
                                                   "with a number as its world id", "with null as its strategy id")],
         "expected HTTP 422, the Gateway answered HTTP 200",
     ),
-    "unknown_topic_refused": (["Topics the Gateway does not know are echoed back and ignored"], "expected HTTP 200; observed HTTP 422"),
+    "refresh_drops_subscription": (["After each of two refreshes the stream still carries its world's live events"], "activation change"),
+    "unknown_topic_refused": (
+        ["Topics the Gateway does not know are echoed back and ignored",
+         "A topic the Gateway does not know is echoed back whole, its name 64 characters long"],
+        "expected HTTP 200; observed HTTP 422",
+    ),
     "skip_activation_snapshot": (
         ["A subscriber receives its strategy's activation as a snapshot on connect",
          "Topics the Gateway does not know are echoed back and ignored",

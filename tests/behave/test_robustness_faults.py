@@ -3,6 +3,8 @@ bad-submission rows and the fuzz from the published OpenAPI both fail, each sayi
 """
 from __future__ import annotations
 
+import re
+
 BAD_SUBMISSIONS = "features/robustness/bad_submissions.feature"
 FUZZ = "features/robustness/fuzz.feature"
 REFUSES = "The Gateway refuses "
@@ -14,6 +16,24 @@ CRASHING_ROWS = (
     "a body whose DAG is empty",
     "a body whose DAG is not JSON",
     "a body whose DAG is a JSON list",
+    "a body whose DAG is text that is not base64",
+    "a body whose DAG is base64 missing its padding",
+    "a body whose DAG is base64 of bytes that are not UTF-8",
+    "a body whose DAG is non-ASCII text",
+    "a DAG holding an unpaired high surrogate escape",
+    "a DAG holding an unpaired low surrogate escape",
+    "a DAG whose second node's params hold an unpaired surrogate escape",
+    "base64 of a DAG holding an unpaired surrogate escape",
+)
+NODE_FIELD = "The Gateway refuses a DAG whose "
+NODE_FIELD_ROW = re.compile(r"The Gateway refuses a DAG whose (?:first|second) node has ")
+# The node-field rows a Gateway reading booleans and 64-bit overflows as integers lets through.
+LOOSE_ROWS = (
+    "first node has true as its interval",
+    "second node has 9223372036854775808 as its interval",
+    "first node has false as its period",
+    "second node has -9223372036854775809 as its period",
+    "first node has 9223372036854775808 as its period",
 )
 
 
@@ -50,3 +70,15 @@ def test_a_dagmanager_answering_unknown_fails_every_malformed_dag_row(behave_run
     assert run.statuses("failed") == list(run.scenarios), run.explain()
     for name, message in run.failures.items():
         assert "expected INVALID_ARGUMENT" in message and "UNKNOWN" in message, (name, message)
+
+
+def test_a_gateway_reading_node_fields_loosely_fails_exactly_the_boolean_and_overflow_rows(behave_run):
+    run = behave_run(BAD_SUBMISSIONS, faults=["node_fields_read_loosely"], userdata={"timeout_scale": "3"},
+                     names=[NODE_FIELD_ROW.pattern])
+    rows = {name: status for name, status in run.scenarios.items() if NODE_FIELD_ROW.match(name)}
+    failed = {name for name, status in rows.items() if status == "failed"}
+    expected = {name for name in rows if any(f"{NODE_FIELD}{row}," in name for row in LOOSE_ROWS)}
+    assert len(rows) == 11 and len(expected) == len(LOOSE_ROWS), run.explain()
+    assert failed == expected, run.explain()
+    for name in expected:
+        assert "must be an integer between" in run.failures[name] and "E_NODE_ID_MISMATCH" in run.failures[name], run.failures[name]

@@ -248,6 +248,14 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
         ],
         "no single queue named",
     ),
+    # The 17-letter mode stays refused: the reference's length bound answers before the mode is read.
+    "unknown_match_mode_is_any": (
+        [BY_TAG],
+        [f"Asking for queues by tag {bad} is refused" for bad in (
+            'in the match mode "none"', 'in the match mode "al"', 'in the match mode "alll"',
+            'in the match mode "any,all"', 'in the match mode "exact"')],
+        "HTTP 422",
+    ),
     "by_tag_ignores_world": (
         [BY_TAG],
         [

@@ -22,7 +22,7 @@ def test_the_worlds_feature_passes_on_the_reference_stack(behave_run):
     # The outage scenario restarts WorldService: a stack of its own.
     run = behave_run(WORLDS, own_stack=True)
     assert run.returncode == 0 and not run.statuses("failed"), run.explain()
-    assert len(run.statuses("passed")) == 27, run.explain()
+    assert len(run.statuses("passed")) == 29, run.explain()
 
 
 def test_answers_naming_worldservice_fail_every_scenario_that_checks_them(behave_run):
@@ -31,3 +31,23 @@ def test_answers_naming_worldservice_fail_every_scenario_that_checks_them(behave
     assert sorted(_base(n) for n in run.statuses("failed")) == sorted(NAMING_CHECKED), run.explain()
     for name, message in run.failures.items():
         assert "names WorldService's own address" in message, f"{name}: {message[-1500:]}"
+
+
+REPOST_KEEPS_NAME = "Creating a world again without a name keeps its name, and a later name still replaces it"
+# The scenarios that create worlds but never re-POST one without a name, run beside it to show they stay green.
+CREATING = [
+    REPOST_KEEPS_NAME,
+    "A world created with its id alone is answered and read back active and not allowed to go live",
+    "Creating a world again under a new name updates it in place",
+    "Two worlds keep their own names",
+]
+
+
+def test_a_repost_that_forgets_the_name_fails_only_the_scenario_that_reposts_without_one(behave_run):
+    names = [f"^{name}$" for name in CREATING]
+    run = behave_run(WORLDS, faults=["world_repost_forgets_name"], names=names)
+    assert run.returncode != 0, run.explain()
+    assert sorted(_base(n) for n in run.statuses("failed")) == [REPOST_KEEPS_NAME], run.explain()
+    assert sorted(_base(n) for n in run.statuses("passed")) == sorted(CREATING[1:]), run.explain()
+    message = run.failures[next(iter(run.failures))]
+    assert "'name': 'Alpha desk'" in message, message[-1500:]

@@ -1,7 +1,10 @@
 """The robustness scene without behave: bad bodies, refusal checks, leak detection, fuzz messages."""
 from __future__ import annotations
 
+import base64
+import itertools
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +15,7 @@ from qmtl_acceptance.fuzz import FuzzFinding, FuzzReport, FuzzSetupError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.scenes import robustness
 from qmtl_acceptance.scenes.robustness import BAD_SUBMISSIONS, CHOICES, RobustnessScene, fuzz_failure, leaks
+from qmtl_acceptance.scenes.robustness_dags import DAG_TEXT_CASES, NODE_FIELD_CASES, NODE_FIELD_VALUES, ORDINALS
 from qmtl_acceptance.scenes.scenario import Scenario
 
 WS = "127.0.0.1:8701"
@@ -24,7 +28,9 @@ class FakeGateway:
         self.sent: list[bytes] = []
 
     def submission_body(self, dag, world_ids, crc, meta=None):
-        return {"dag_json": "e30=", "meta": {"execution_domain": "dryrun"}, "node_ids_crc32": crc, "world_ids": world_ids}
+        # The real client sends the DAG as base64 of its JSON.
+        return {"dag_json": base64.b64encode(json.dumps(dag).encode()).decode(), "meta": {"execution_domain": "dryrun"},
+                "node_ids_crc32": crc, "world_ids": world_ids}
 
     def submit_raw(self, content: bytes) -> Answer:
         self.sent.append(content)
@@ -46,12 +52,14 @@ def _answer(status: int, body) -> Answer:
 
 def test_every_phrase_is_a_choice_and_every_case_changes_the_good_body():
     assert set(CHOICES["BadSubmission"]) == set(BAD_SUBMISSIONS)
-    good = {"dag_json": "e30=", "meta": {}, "node_ids_crc32": 12345, "world_ids": ["a"]}
+    # Base64 of a two-node DAG, as the scene's good body is.
+    dag_json = base64.b64encode(json.dumps({"schema_version": "v1", "nodes": [{"node_id": "a"}, {"node_id": "b"}]}).encode()).decode()
+    good = {"dag_json": dag_json, "meta": {}, "node_ids_crc32": 12345, "world_ids": ["a"]}
     for phrase, case in BAD_SUBMISSIONS.items():
         spoiled = case.spoil(dict(good))
         assert spoiled != good, phrase
         assert case.status in (400, 413, 422) and case.code.startswith("E_"), phrase
-    assert good == {"dag_json": "e30=", "meta": {}, "node_ids_crc32": 12345, "world_ids": ["a"]}
+    assert good == {"dag_json": dag_json, "meta": {}, "node_ids_crc32": 12345, "world_ids": ["a"]}
 
 
 @pytest.mark.parametrize("phrase, limit", [("101 world ids", 100), ("a DAG of 1,001 nodes", 1000)])
@@ -175,3 +183,66 @@ def test_fuzz_settings_default_to_a_bounded_run_and_refuse_bad_values():
         load_config({"fuzz_examples": "many"}, environ={})
     with pytest.raises(ConfigError, match="fuzz_seconds must be at least 1"):
         load_config({"fuzz_seconds": "0"}, environ={})
+
+
+GOOD_TWO_NODES = {"dag_json": json.dumps({"schema_version": "v1", "nodes": [{"node_id": "a", "interval": 60}, {"node_id": "b", "period": 5}]}),
+                  "meta": {}, "node_ids_crc32": 1, "world_ids": ["a"]}
+
+
+def _decodes_as_utf8_json(text: str) -> bool:
+    try:
+        raw = text if text.lstrip()[:1] in ("{", "[") else base64.b64decode(text, validate=True).decode("utf-8")
+        json.dumps(json.loads(raw), ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError):
+        return False
+    return True
+
+
+def test_each_dag_text_case_is_neither_json_nor_base64_or_holds_a_lone_surrogate():
+    for phrase, spoil in DAG_TEXT_CASES.items():
+        text = spoil(dict(GOOD_TWO_NODES))["dag_json"]
+        assert not _decodes_as_utf8_json(text), phrase
+        if "surrogate" in phrase:
+            raw = text if text.startswith("{") else base64.b64decode(text).decode("ascii")
+            assert re.search(r"\\ud[89a-f][0-9a-f]{2}", raw), phrase  # the escape itself, as a client sends it
+            assert json.loads(raw)["nodes"], phrase  # otherwise the good DAG
+
+
+def test_each_node_field_case_changes_exactly_that_field_of_that_node():
+    for (ordinal, index), field, (phrase, value) in itertools.product(ORDINALS.items(), ("interval", "period"), NODE_FIELD_VALUES.items()):
+        spoiled = NODE_FIELD_CASES[f"a DAG whose {ordinal} node has {phrase} as its {field}"](dict(GOOD_TWO_NODES))
+        nodes = json.loads(spoiled["dag_json"])["nodes"]
+        wanted = [dict(n) for n in json.loads(GOOD_TWO_NODES["dag_json"])["nodes"]]
+        wanted[index][field] = value
+        assert nodes == wanted, (ordinal, field, phrase)
+
+
+def test_an_exact_refusal_needs_its_status_code_and_message():
+    body = {"detail": {"code": "E_DAG_JSON_INVALID", "message": "dag_json is neither JSON nor base64 of JSON", "extra": 1}}
+    scene = _scene(_answer(400, body))
+    scene.submit_bad("a body whose DAG is text that is not base64")
+    scene.refused_with_message(400, "E_DAG_JSON_INVALID", "dag_json is neither JSON nor base64 of JSON")  # extra fields are benign
+    for status, code, message in ((401, "E_DAG_JSON_INVALID", body["detail"]["message"]), (400, "E_OTHER", body["detail"]["message"]),
+                                  (400, "E_DAG_JSON_INVALID", "dag_json is not valid JSON")):
+        with pytest.raises(TargetFailure):
+            scene.refused_with_message(status, code, message)
+
+
+def test_a_refusal_with_one_error_needs_exactly_that_one_error_at_its_path():
+    one = {"path": "nodes", "message": "node 0: interval must be an integer"}
+    cases = {
+        "right": ({"code": "E_SCHEMA_INVALID", "errors": [one]}, True),
+        "two errors": ({"code": "E_SCHEMA_INVALID", "errors": [one, one]}, False),
+        "other path": ({"code": "E_SCHEMA_INVALID", "errors": [{**one, "path": "schema_version"}]}, False),
+        "other message": ({"code": "E_SCHEMA_INVALID", "errors": [{**one, "message": "node 0 cannot be read: ValueError"}]}, False),
+        "no errors": ({"code": "E_SCHEMA_INVALID"}, False),
+    }
+    for label, (detail, passes) in cases.items():
+        scene = _scene(_answer(400, {"detail": detail}))
+        scene.submit_bad("a DAG whose first node has a word as its interval")
+        if passes:
+            scene.refused_with_one_error(400, "E_SCHEMA_INVALID", one["message"], "nodes")
+        else:
+            with pytest.raises(TargetFailure, match="the bad submission's answer"):
+                scene.refused_with_one_error(400, "E_SCHEMA_INVALID", one["message"], "nodes")
+            assert label != "right"
