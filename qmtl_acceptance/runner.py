@@ -34,6 +34,10 @@ STRATEGIES = {
     "missing class": "qmtl_reference.samples.sample_strategy:NoSuchStrategy",
     "missing import": "qmtl_reference.samples.broken_import_strategy:SampleStrategy",
     "zero interval": "qmtl_reference.samples.sample_strategy:ZeroIntervalStrategy",
+    "bad time at line 2": "qmtl_reference.samples.bad_history_strategy:BadTimeAtLine2Strategy",
+    "empty row at line 3": "qmtl_reference.samples.bad_history_strategy:BlankRowAtLine3Strategy",
+    "fractional time at line 5": "qmtl_reference.samples.bad_history_strategy:FractionalTimeAtLine5Strategy",
+    "header only": "qmtl_reference.samples.bad_history_strategy:HeaderOnlyStrategy",
 }
 # The missing module the "missing import" strategy's module imports: the runner must name it.
 MISSING_IMPORT = "a_dependency_nobody_installed"
