@@ -19,6 +19,25 @@ Feature: Diffing a strategy with the DAG Manager
     And each queue is named after its node's type and id
     And every chunk carries the strategy's sentinel and one version above zero
 
+  # The node ids are the contract's pre-image of such params: the text of the list or string,
+  # or the config when params is null.
+  @clause.dagmanager.diff.params_not_object @clause.dagmanager.diff.queue_per_node @clause.dagmanager.diff.key_shape
+  @clause.dagmanager.diff.value_shape
+  Scenario Outline: A strategy whose nodes' params are <params> is diffed like any other
+    Given a freshly built strategy of a price stream and one computation whose params are <params>
+    When the DAG Manager diffs it for world "alpha" in the "live" domain, acknowledging every chunk
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And each queue-map key names its node, the node's interval and a compute key
+    And each queue is named after its node's type and id
+    And the diff carries one buffering instruction for each node with a period and none for a node without
+
+    Examples:
+      | params                                |
+      | a list                                |
+      | a string                              |
+      | null, their settings in config        |
+
   @clause.dagmanager.diff.namespace @clause.dagmanager.diff.worlds_apart @clause.dagmanager.diff.version_increases
   Scenario Outline: A strategy diffed for two worlds in the "<domain>" domain gets each world's own queues
     Given a freshly built strategy of a price stream and one computation

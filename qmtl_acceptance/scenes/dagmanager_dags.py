@@ -78,6 +78,29 @@ def _unstated(label: str, unstated: object) -> Dag:
     return dag
 
 
+def _params_not_object(label: str, params: object, config: object = None) -> Dag:
+    """A price stream and one computation whose params are not a JSON object. Each id is computed by
+    the contract's pre-image for such params (the JSON text of the list or string, or the config when
+    params is null), so the DAG is one a Gateway accepts; the DAG Manager must diff it like any other."""
+    dag = two_node_strategy(label)
+    renamed: dict[str, str] = {}
+    for node in dag.nodes:
+        node["params"] = params
+        if config is not None:
+            node["config"] = config
+        node["dependencies"] = [renamed[d] for d in node["dependencies"]]
+        node["inputs"] = [renamed[d] for d in node["inputs"]]
+        renamed[node["node_id"]] = node["node_id"] = compute_node_id(node)
+    return dag
+
+
+PARAMS_NOT_OBJECT_SHAPES = {
+    "a price stream and one computation whose params are a list": lambda label: _params_not_object(label, ["BTC-USD", 60, {"window": 5}]),
+    "a price stream and one computation whose params are a string": lambda label: _params_not_object(label, "symbol=BTC-USD; källa=référence"),
+    "a price stream and one computation whose params are null, their settings in config":
+        lambda label: _params_not_object(label, None, {"symbol": "BTC-USD", "window": 5}),
+}
+
 _REMOVED = object()
 UNSTATED_SHAPES = (
     "nodes that leave out their interval or their period",
@@ -92,6 +115,7 @@ SHAPES: dict[str, Callable[[str], Dag]] = {
     "a price stream and one computation": two_node,
     UNSTATED_SHAPES[0]: lambda label: _unstated(label, _REMOVED),
     UNSTATED_SHAPES[1]: lambda label: _unstated(label, None),
+    **PARAMS_NOT_OBJECT_SHAPES,
 }
 
 
