@@ -108,6 +108,32 @@ Feature: Diffing a strategy with the DAG Manager
       | a price stream, a volume stream and two computations |
       | 120 streams each feeding one computation             |
 
+  # A buffering instruction warms up a node whose queue is new; a queue an earlier diff made already has its history.
+  @clause.dagmanager.diff.rebuffer_only_new @clause.dagmanager.diff.buffer_fields
+  Scenario Outline: Diffed again with its <position> stream replaced, a strategy is asked to buffer the new stream only
+    Given a freshly built strategy of three streams read by no computation
+    And the DAG Manager has diffed it for world "alpha" in the "live" domain
+    When the DAG Manager diffs it again for world "alpha" in the "live" domain with its <position> stream replaced by a new one
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And the diff carries a buffering instruction for the new stream only
+    And each buffering instruction repeats its node's type, hashes, interval, period and tags, with a lag equal to its period
+
+    Examples:
+      | position |
+      | first    |
+      | middle   |
+      | last     |
+
+  @clause.dagmanager.diff.rebuffer_only_new
+  Scenario: Diffed again unchanged, a strategy is asked to buffer nothing
+    Given a freshly built strategy of three streams read by no computation
+    And the DAG Manager has diffed it for world "alpha" in the "live" domain
+    When the DAG Manager diffs it again for world "alpha" in the "live" domain, unchanged
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And the diff carries no buffering instruction
+
   @clause.dagmanager.ack.resend_until_deadline @clause.dagmanager.ack.stop_and_wait
   Scenario: A chunk whose acknowledgement is withheld is sent again until the caller's deadline
     Given a freshly built strategy of a price stream and one computation
