@@ -40,6 +40,28 @@ Feature: A strategy run refuses bad input before submitting anything
       | a live bar count of -1                                      | --live-bars                                   |
       | a live bar count that is a word                             | --live-bars                                   |
 
+  # The runner's clock is set for these, so "now" is one exact second and both sides of it can be asked for.
+  @clause.backfill.window.ends_by_now @use.with_runner_clock=settable
+  Scenario: A window ending exactly now is loaded
+    When the runner's clock reads 1700003600 and the guide's sample strategy runs with a backfill from 1700000000 to 1700003600
+    Then the backfill run finishes successfully within 30 seconds
+    And each stream's history was asked for once, for exactly 1700000000 to 1700003600
+    And each stream reports its backfill complete up to 1700003600
+
+  @clause.backfill.window.ends_by_now @clause.backfill.runner.bad_command_exit_2 @clause.backfill.runner.bad_command_submits_nothing
+  @use.with_runner_clock=settable
+  Scenario Outline: A window ending <after> after now is refused as in the future
+    When the runner's clock reads 1700003600 and the guide's sample strategy runs with a backfill from 1700000000 to <end>
+    Then the runner stops within 30 seconds with exit code 2
+    And the runner explains the problem in one line mentioning both "future" and "<end>"
+    And the run's report records the failure with exit code 2 and the reason its line gives
+    And for 1 second nothing is bound to the backfill world
+
+    Examples:
+      | after     | end        |
+      | 1 second  | 1700003601 |
+      | 1 hour    | 1700007200 |
+
   @clause.backfill.runner.bad_command_exit_2 @clause.backfill.runner.bad_command_submits_nothing @clause.backfill.runner.one_line_error
   @clause.backfill.runner.report_path_checked
   Scenario Outline: A run whose report cannot be written, <problem>, is refused before anything is submitted

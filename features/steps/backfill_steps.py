@@ -169,3 +169,8 @@ def step_cache_empty(context, name):
 @then("the backfill run reports the {name:StreamName} stream missing every bar of the window")
 def step_missing_all(context, name):
     context.scenes.backfill.reports_every_bar_missing(name)
+
+
+@when("the runner's clock reads {now:d} and the guide's sample strategy runs with a backfill from {start:d} to {end:d}")
+def step_run_at_clock(context, now, start, end):
+    context.scenes.backfill.run(start=start, end=end, clock=now)

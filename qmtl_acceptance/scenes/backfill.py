@@ -64,7 +64,7 @@ class BackfillScene:
     # -- running
     def run(self, *, start: Any, end: Any, live_bars: int = 3, strategy_role: str = "sample",
             gateway_url: str | None = None, world_role: str = WORLD_ROLE, label: str = "run",
-            report_place: str = "a file") -> RunnerRun:
+            report_place: str = "a file", clock: int | None = None) -> RunnerRun:
         run = run_strategy(
             self.target.config,
             strategy=strategy_reference(self.target.config, strategy_role),
@@ -75,6 +75,7 @@ class BackfillScene:
             live_bars=live_bars,
             deadline=RUN_LIMIT_SECONDS,
             report_place=report_place,
+            clock=clock,
         )
         self.scenario.observe(f"backfill {label}", run.describe())
         if run.report_text:
