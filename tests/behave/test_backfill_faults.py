@@ -48,7 +48,7 @@ FAULTS = {
         WINDOWS: "each stream's history request",
         SHORT_WINDOW: "outside [1700000000, 1700000180) [1699999980]",
         MISSING: "observed [1700007180, 1700007240, 1700007300, 1700008140]",
-        NO_LIVE: "outside [1700000000, 1700003600) [1699999940]",
+        NO_LIVE: "outside [1700000000, 1700003600) [1699999980]",
         NO_HISTORY: "asked for {'price': [(1699999940, 1700003540)]",
     },
 }
