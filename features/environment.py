@@ -21,8 +21,8 @@ from qmtl_acceptance.config import load_config
 from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.logscan import LogWatch
-from qmtl_acceptance.runner import runner_clock_settable
 from qmtl_acceptance.run import allure_extras, gate
+from qmtl_acceptance.runner import runner_clock_settable
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
 from qmtl_acceptance.stack import provider_for
 
