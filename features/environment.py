@@ -22,6 +22,7 @@ from qmtl_acceptance.errors import SuiteError
 from qmtl_acceptance.ids import ScenarioIds
 from qmtl_acceptance.logscan import LogWatch
 from qmtl_acceptance.run import allure_extras, gate
+from qmtl_acceptance.runner import runner_clock_settable
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
 from qmtl_acceptance.stack import provider_for
 
@@ -65,6 +66,7 @@ def before_all(context):
         "worldservice": "addressed" if target.endpoints.worldservice_url else "unaddressed",
         "dagmanager": "addressed" if target.endpoints.dagmanager_address else "unaddressed",
         "dagmanager_status": "addressed" if target.endpoints.dagmanager_status_url else "unaddressed",
+        "runner_clock": "settable" if runner_clock_settable(context.suite) else "fixed",
     }
     timings = target.provider.startup_timings()
     if timings:

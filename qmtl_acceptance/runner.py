@@ -19,10 +19,13 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .config import PROJECT_ROOT, SuiteConfig
+from .config import DEFAULT_RUNNER_COMMAND, PROJECT_ROOT, SuiteConfig
 from .errors import SuiteError
 
 FAULTS_ENV = "QMTL_REFERENCE_FAULTS"
+# The reference runner checks a window against this clock when it is set: a scenario can stand
+# exactly at a window's end. Only the reference runner honours it (capability runner_clock).
+CLOCK_ENV = "QMTL_REFERENCE_RUNNER_NOW"
 PLACEHOLDERS = ("python", "strategy", "start", "end", "world", "gateway_url", "live_bars", "report")
 
 # Strategies the backfill features run, by role. A team pointing runner_command
@@ -34,6 +37,10 @@ STRATEGIES = {
     "missing class": "qmtl_reference.samples.sample_strategy:NoSuchStrategy",
     "missing import": "qmtl_reference.samples.broken_import_strategy:SampleStrategy",
     "zero interval": "qmtl_reference.samples.sample_strategy:ZeroIntervalStrategy",
+    "bad time at line 2": "qmtl_reference.samples.bad_history_strategy:BadTimeAtLine2Strategy",
+    "empty row at line 3": "qmtl_reference.samples.bad_history_strategy:BlankRowAtLine3Strategy",
+    "fractional time at line 5": "qmtl_reference.samples.bad_history_strategy:FractionalTimeAtLine5Strategy",
+    "header only": "qmtl_reference.samples.bad_history_strategy:HeaderOnlyStrategy",
 }
 # The missing module the "missing import" strategy's module imports: the runner must name it.
 MISSING_IMPORT = "a_dependency_nobody_installed"
@@ -192,8 +199,15 @@ def build_command(template: str, values: Mapping[str, Any]) -> list[str]:
     return argv
 
 
-def runner_env(config: SuiteConfig) -> dict[str, str]:
+def runner_clock_settable(config: SuiteConfig) -> bool:
+    return config.runner_command == DEFAULT_RUNNER_COMMAND
+
+
+def runner_env(config: SuiteConfig, clock: int | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop(CLOCK_ENV, None)
+    if clock is not None:
+        env[CLOCK_ENV] = str(clock)
     if config.target == "reference":
         # The reference runner is part of the reference stack: it gets the same deliberate faults.
         env[FAULTS_ENV] = ",".join(config.reference_faults)
@@ -211,6 +225,7 @@ def run_strategy(
     live_bars: int,
     deadline: float,
     report_place: str = "a file",
+    clock: int | None = None,
 ) -> RunnerRun:
     """Run the command to completion (or kill it at the scaled deadline) and read its report."""
     with tempfile.TemporaryDirectory(prefix="qmtl-run-") as folder:
@@ -221,7 +236,7 @@ def run_strategy(
         argv = build_command(config.runner_command, values)
         began = time.monotonic()
         try:
-            done = subprocess.run(argv, cwd=PROJECT_ROOT, env=runner_env(config), capture_output=True, text=True, timeout=config.seconds(deadline))
+            done = subprocess.run(argv, cwd=PROJECT_ROOT, env=runner_env(config, clock), capture_output=True, text=True, timeout=config.seconds(deadline))
             returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
         except subprocess.TimeoutExpired as exc:
             returncode, stdout, stderr = None, _text(exc.stdout), _text(exc.stderr)

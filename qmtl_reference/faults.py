@@ -129,6 +129,12 @@ KNOWN: dict[str, str] = {
     "runner_gateway_error_type_only": "the runner's line for a Gateway it could not talk to names the error's type, not its text",
     "runner_refusal_without_detail": "the runner's line for a refused strategy gives the HTTP status without the Gateway's detail or error code",
     "runner_refusal_exit_1": "the runner exits 1, not 3, when the Gateway answers but is not ready or refuses the strategy",
+    "runner_shows_gateway_password": "the runner names an unreachable Gateway by its address as given, password and all",
+    "runner_clock_one_second_behind": "the runner checks a window against a clock a second behind: a window ending exactly now is refused as in the future",
+    "history_lines_counted_from_data": "a history file's bad row is named by its place among the data rows, one less than its line in the file",
+    # DAG Manager: diff content
+    "dagmanager_params_must_be_objects": "the DAG Manager refuses a diff whose node params is not a JSON object",
+    "dagmanager_rebuffers_known_queues": "the DAG Manager asks to buffer every node with a period on every diff, even when its queue already exists",
 }
 
 # Faults a service reads once, when it starts: the dialled DAG Manager address,

@@ -70,6 +70,23 @@ Feature: History is loaded before live processing begins
       | 1    |
       | 3    |
 
+  @clause.backfill.live.zero_means_none
+  Scenario: A run asking for no live bars backfills its window and processes none
+    When the guide's sample strategy runs with a backfill from 1700000000 to 1700003600 and 0 live bars per stream
+    Then the backfill run finishes successfully within 30 seconds
+    And each stream's backfilled bars are every bucket of the window, in order, without gaps or duplicates
+    And the price stream's cache holds its last 5 bars, from 1700003340 to 1700003580
+    And 0 live bars were processed for each stream
+
+  @clause.backfill.gaps.empty_window
+  Scenario: A window whose history file holds no bar at all loads nothing and reports every bar missing
+    When the guide's strategy runner is started with a history file of only a header
+    Then the backfill run finishes successfully within 30 seconds
+    And each stream's history was asked for once, for exactly 1700000000 to 1700003600
+    And the price stream's cache holds no bar
+    And the backfill run reports the price stream missing every bar of the window
+    And each stream reports its backfill complete up to 1700003600
+
   @clause.backfill.submission.bound_to_world
   Scenario: The backfilled strategy is bound to its world at the Gateway
     When the guide's sample strategy runs with a backfill from 1700000000 to 1700003600

@@ -19,6 +19,25 @@ Feature: Diffing a strategy with the DAG Manager
     And each queue is named after its node's type and id
     And every chunk carries the strategy's sentinel and one version above zero
 
+  # The node ids are the contract's pre-image of such params: the text of the list or string,
+  # or the config when params is null.
+  @clause.dagmanager.diff.params_not_object @clause.dagmanager.diff.queue_per_node @clause.dagmanager.diff.key_shape
+  @clause.dagmanager.diff.value_shape
+  Scenario Outline: A strategy whose nodes' params are <params> is diffed like any other
+    Given a freshly built strategy of a price stream and one computation whose params are <params>
+    When the DAG Manager diffs it for world "alpha" in the "live" domain, acknowledging every chunk
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And each queue-map key names its node, the node's interval and a compute key
+    And each queue is named after its node's type and id
+    And the diff carries one buffering instruction for each node with a period and none for a node without
+
+    Examples:
+      | params                                |
+      | a list                                |
+      | a string                              |
+      | null, their settings in config        |
+
   @clause.dagmanager.diff.namespace @clause.dagmanager.diff.worlds_apart @clause.dagmanager.diff.version_increases
   Scenario Outline: A strategy diffed for two worlds in the "<domain>" domain gets each world's own queues
     Given a freshly built strategy of a price stream and one computation
@@ -88,6 +107,32 @@ Feature: Diffing a strategy with the DAG Manager
       | shape                                                |
       | a price stream, a volume stream and two computations |
       | 120 streams each feeding one computation             |
+
+  # A buffering instruction warms up a node whose queue is new; a queue an earlier diff made already has its history.
+  @clause.dagmanager.diff.rebuffer_only_new @clause.dagmanager.diff.buffer_fields
+  Scenario Outline: Diffed again with its <position> stream replaced, a strategy is asked to buffer the new stream only
+    Given a freshly built strategy of three streams read by no computation
+    And the DAG Manager has diffed it for world "alpha" in the "live" domain
+    When the DAG Manager diffs it again for world "alpha" in the "live" domain with its <position> stream replaced by a new one
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And the diff carries a buffering instruction for the new stream only
+    And each buffering instruction repeats its node's type, hashes, interval, period and tags, with a lag equal to its period
+
+    Examples:
+      | position |
+      | first    |
+      | middle   |
+      | last     |
+
+  @clause.dagmanager.diff.rebuffer_only_new
+  Scenario: Diffed again unchanged, a strategy is asked to buffer nothing
+    Given a freshly built strategy of three streams read by no computation
+    And the DAG Manager has diffed it for world "alpha" in the "live" domain
+    When the DAG Manager diffs it again for world "alpha" in the "live" domain, unchanged
+    Then the diff completes within 5 seconds
+    And every node of the strategy gets one queue in that world's namespace for that domain
+    And the diff carries no buffering instruction
 
   @clause.dagmanager.ack.resend_until_deadline @clause.dagmanager.ack.stop_and_wait
   Scenario: A chunk whose acknowledgement is withheld is sent again until the caller's deadline

@@ -154,3 +154,23 @@ def step_nothing_bound(context, limit):
 @then('the runner explains the problem in one line mentioning both "{first}" and "{second}"')
 def step_explained_two(context, first, second):
     context.scenes.backfill.explained_in_one_line(first, second)
+
+
+@then("the Gateway address's password appears nowhere in the runner's output or its report")
+def step_password_hidden(context):
+    context.scenes.backfill.password_never_shown()
+
+
+@then("the {name:StreamName} stream's cache holds no bar")
+def step_cache_empty(context, name):
+    context.scenes.backfill.cache_holds_nothing(name)
+
+
+@then("the backfill run reports the {name:StreamName} stream missing every bar of the window")
+def step_missing_all(context, name):
+    context.scenes.backfill.reports_every_bar_missing(name)
+
+
+@when("the runner's clock reads {now:d} and the guide's sample strategy runs with a backfill from {start:d} to {end:d}")
+def step_run_at_clock(context, now, start, end):
+    context.scenes.backfill.run(start=start, end=end, clock=now)

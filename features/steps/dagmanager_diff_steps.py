@@ -115,3 +115,9 @@ def step_diff_latest_version(context):
 @then("the queue-map key of each node that leaves out its interval names interval 0")
 def step_diff_unstated_interval(context):
     context.scenes.dagmanager.diffs.unstated_intervals_keyed_zero()
+
+
+@then("the diff carries a buffering instruction for the new stream only")
+@then("the diff carries no buffering instruction")
+def step_buffers_only_new(context):
+    context.scenes.dagmanager.diffs.buffers_exactly_new_nodes()

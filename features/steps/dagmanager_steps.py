@@ -116,3 +116,13 @@ def step_dm_http_answered(context, status_line):
 @then('its answer is a JSON object naming its "status"')
 def step_dm_http_names_status(context):
     context.scenes.dagmanager.http_status.names_its_status()
+
+
+@when('the DAG Manager diffs it again for world "{world}" in the "{domain}" domain with its {position:StreamPosition} stream replaced by a new one')
+def step_dm_diff_again_replaced(context, world, domain, position):
+    context.scenes.dagmanager.diffs.again(world, domain, position)
+
+
+@when('the DAG Manager diffs it again for world "{world}" in the "{domain}" domain, unchanged')
+def step_dm_diff_again(context, world, domain):
+    context.scenes.dagmanager.diffs.again(world, domain, None)

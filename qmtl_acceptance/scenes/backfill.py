@@ -14,6 +14,7 @@ from ..broken_gateway import FAILURES, BrokenGateway
 from ..errors import TargetFailure
 from ..eventually import eventually, never
 from ..runner import Report, RunnerRun, expected_buckets, run_strategy, strategy_reference, unreachable_gateway_url
+from .backfill_input import MORE_BAD_INPUT, password_shown
 from .scenario import Scenario
 from .target import Target
 from .worlds import Worlds
@@ -46,6 +47,7 @@ BAD_INPUT: dict[str, Callable[[], dict[str, Any]]] = {
     "a report path that is a directory": lambda: {"report_place": "a directory"},
     "a report path in a folder that does not exist": lambda: {"report_place": "a folder that does not exist"},
     "a Gateway that cannot be reached": lambda: {"gateway_url": unreachable_gateway_url()},
+    **MORE_BAD_INPUT,
 }
 
 CHOICES = {"BadRunInput": tuple(BAD_INPUT), "StreamName": ("price", "trend"), "GatewayFailure": tuple(FAILURES)}
@@ -62,7 +64,7 @@ class BackfillScene:
     # -- running
     def run(self, *, start: Any, end: Any, live_bars: int = 3, strategy_role: str = "sample",
             gateway_url: str | None = None, world_role: str = WORLD_ROLE, label: str = "run",
-            report_place: str = "a file") -> RunnerRun:
+            report_place: str = "a file", clock: int | None = None) -> RunnerRun:
         run = run_strategy(
             self.target.config,
             strategy=strategy_reference(self.target.config, strategy_role),
@@ -73,6 +75,7 @@ class BackfillScene:
             live_bars=live_bars,
             deadline=RUN_LIMIT_SECONDS,
             report_place=report_place,
+            clock=clock,
         )
         self.scenario.observe(f"backfill {label}", run.describe())
         if run.report_text:
@@ -150,6 +153,9 @@ class BackfillScene:
             raise TargetFailure("the refused run's report", expected=f"{wanted}; its line {line!r}",
                                 observed=json.dumps({k: data.get(k) for k in ("ok", "exit_code", "error")}))
 
+    def password_never_shown(self) -> None:
+        password_shown(self.last)
+
     def world_stays_unbound(self, seconds: float, world_role: str = WORLD_ROLE) -> None:
         world_id = self.worlds[world_role]
 
@@ -205,6 +211,16 @@ class BackfillScene:
         loaded_tail = stream.loaded_ts[-len(expected):] if expected else []
         if rows_ts != loaded_tail:
             raise TargetFailure(f"the {name} stream's cache", expected=f"the last loaded bars {loaded_tail}", observed=str(rows_ts))
+
+    def cache_holds_nothing(self, name: str) -> None:
+        stream = self.report().stream(name)
+        if stream.cache_ts or stream.loaded_ts:
+            raise TargetFailure(f"the {name} stream after a window without history", expected="no bar loaded or cached",
+                                observed=f"loaded {stream.loaded_ts[:5]}, cached {stream.cache_ts}")
+
+    def reports_every_bar_missing(self, name: str) -> None:
+        start, end = self.report().window
+        self.reports_missing(name, expected_buckets(start, end, self.report().stream(name).interval))
 
     def complete_up_to(self, end: int) -> None:
         report = self.report()

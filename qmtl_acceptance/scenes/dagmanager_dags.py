@@ -55,6 +55,30 @@ def large(label: str) -> Dag:
     return builder.build()
 
 
+def three_streams(label: str) -> Dag:
+    """Three streams read by nothing, each with a window: replacing one changes no other node's id."""
+    builder = DagBuilder(label)
+    for name, interval, period in (("price", 60, 5), ("volume", 300, 3), ("spread", 60, 2)):
+        builder.stream_input(name, interval=interval, period=period, tags=["crypto"])
+    return builder.build()
+
+
+STREAM_POSITIONS = {"first": 0, "middle": 1, "last": 2}
+
+
+def with_stream_replaced(dag: Dag, position: str, label: str) -> tuple[Dag, str]:
+    """The DAG with its stream at ``position`` replaced by a new one (same interval and period, a
+    new id); the others stay exactly as they were. Returns the DAG and the new stream's id."""
+    index = STREAM_POSITIONS[position]
+    old = dag.nodes[index]
+    builder = DagBuilder(label)
+    builder.stream_input(f"{old['name']}_new", interval=old["interval"], period=old["period"], tags=old["tags"])
+    new = builder.build().nodes[0]
+    nodes = [dict(n) for n in dag.nodes]
+    nodes[index] = new
+    return Dag(nodes, dag.schema_version), new["node_id"]
+
+
 def two_node(label: str) -> Dag:
     return two_node_strategy(label)
 
@@ -78,6 +102,29 @@ def _unstated(label: str, unstated: object) -> Dag:
     return dag
 
 
+def _params_not_object(label: str, params: object, config: object = None) -> Dag:
+    """A price stream and one computation whose params are not a JSON object. Each id is computed by
+    the contract's pre-image for such params (the JSON text of the list or string, or the config when
+    params is null), so the DAG is one a Gateway accepts; the DAG Manager must diff it like any other."""
+    dag = two_node_strategy(label)
+    renamed: dict[str, str] = {}
+    for node in dag.nodes:
+        node["params"] = params
+        if config is not None:
+            node["config"] = config
+        node["dependencies"] = [renamed[d] for d in node["dependencies"]]
+        node["inputs"] = [renamed[d] for d in node["inputs"]]
+        renamed[node["node_id"]] = node["node_id"] = compute_node_id(node)
+    return dag
+
+
+PARAMS_NOT_OBJECT_SHAPES = {
+    "a price stream and one computation whose params are a list": lambda label: _params_not_object(label, ["BTC-USD", 60, {"window": 5}]),
+    "a price stream and one computation whose params are a string": lambda label: _params_not_object(label, "symbol=BTC-USD; källa=référence"),
+    "a price stream and one computation whose params are null, their settings in config":
+        lambda label: _params_not_object(label, None, {"symbol": "BTC-USD", "window": 5}),
+}
+
 _REMOVED = object()
 UNSTATED_SHAPES = (
     "nodes that leave out their interval or their period",
@@ -90,8 +137,10 @@ SHAPES: dict[str, Callable[[str], Dag]] = {
     "two computations listed before the price and volume streams they read": computations_first,
     f"{LARGE_PAIRS} streams each feeding one computation": large,
     "a price stream and one computation": two_node,
+    "three streams read by no computation": three_streams,
     UNSTATED_SHAPES[0]: lambda label: _unstated(label, _REMOVED),
     UNSTATED_SHAPES[1]: lambda label: _unstated(label, None),
+    **PARAMS_NOT_OBJECT_SHAPES,
 }
 
 
@@ -136,4 +185,5 @@ MALFORMED: dict[str, tuple[bool, Callable[[Dag], str]]] = {
 CHOICES = {
     "StrategyShape": tuple(SHAPES),
     "MalformedDag": tuple(MALFORMED),
+    "StreamPosition": tuple(STREAM_POSITIONS),
 }

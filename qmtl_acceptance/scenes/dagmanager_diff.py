@@ -6,7 +6,7 @@ import grpc
 from ..clients.dagmanager import DagManagerError, DiffOutcome
 from ..errors import TargetFailure
 from . import dagmanager_shapes as shapes
-from .dagmanager_dags import MALFORMED, four_node
+from .dagmanager_dags import MALFORMED, four_node, with_stream_replaced
 from .dagmanager_session import DagManagerSession
 
 POSITIONS = ("first", "middle", "last")
@@ -40,6 +40,7 @@ class DiffScene:
         self.resent_chunk: int | None = None
         self.refusal: DagManagerError | None = None
         self.refused_what = ""
+        self.new_node_ids: list[str] = []
 
     # -- running diffs
     def acknowledging_every_chunk(self, world_roles: list[str], domain: str) -> None:
@@ -53,6 +54,24 @@ class DiffScene:
         first = self.session.diff([world_role], "live", run={field: "2026-01-01T00:00:00Z" if field == "as_of" else "a"})
         second = self.session.diff([world_role], "live", run={field: "2026-02-01T00:00:00Z" if field == "as_of" else "b"})
         self.session.latest = first + second
+
+    def again(self, world_role: str, domain: str, position: str | None) -> None:
+        """Diff the strategy once more for the same world and domain, its stream at ``position`` (or none) replaced."""
+        strategy = self.session.strategy()
+        if position is not None:
+            strategy.dag, new_id = with_stream_replaced(strategy.dag, position, self.scenario.ids(f"new {position} stream"))
+            self.new_node_ids = [new_id]
+        self.session.diff([world_role], domain)
+
+    def buffers_exactly_new_nodes(self) -> None:
+        """Exactly the nodes whose queues the latest diff made are to be buffered: a node whose queue
+        an earlier diff already made has its history, and buffering it again would re-warm it."""
+        outcome = self.session.last().outcome
+        buffered = sorted(b.node_id for b in outcome.buffer_nodes)
+        if buffered != sorted(self.new_node_ids):
+            names = {n["node_id"]: n["name"] for n in self.session.strategy().dag.nodes}
+            raise TargetFailure("the re-diff's buffering instructions", expected=f"for {[names.get(i, i) for i in self.new_node_ids] or 'no node'}",
+                                observed=f"for {[names.get(i, i) for i in buffered] or 'no node'}")
 
     def acknowledging_second_copies(self, world_role: str) -> None:
         self.session.diff([world_role], "live", ack_on_copy=2)

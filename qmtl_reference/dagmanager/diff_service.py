@@ -9,6 +9,7 @@ node ids, the same value a submission carries as ``node_ids_crc32``.
 from __future__ import annotations
 
 import asyncio
+import json
 
 import grpc
 
@@ -39,12 +40,18 @@ def buffer_instruction(plan: QueuePlan) -> pb.BufferInstruction:
     )
 
 
+def _refuse_params_not_object(dag_json: str) -> None:
+    for index, node in enumerate(json.loads(dag_json)["nodes"]):
+        if not isinstance(node.get("params"), dict):
+            raise DagError(f"node {index}: params must be a JSON object")
+
+
 def build_chunk(
-    plans: list[QueuePlan], sentinel: str, version: int, new_queues: frozenset[str], crc: int
+    plans: list[QueuePlan], sentinel: str, version: int, new_queues: frozenset[str], crc: int, *, rebuffer: bool = False
 ) -> pb.DiffChunk:
     # A queue created by this diff whose node keeps a window must be warmed up
     # with history before it serves; existing queues already hold theirs.
-    warm = [buffer_instruction(p) for p in plans if p.queue in new_queues and p.node.period > 0]
+    warm = [buffer_instruction(p) for p in plans if (p.queue in new_queues or rebuffer) and p.node.period > 0]
     return pb.DiffChunk(
         queue_map={p.key: p.queue for p in plans},
         sentinel_id=sentinel,
@@ -66,6 +73,8 @@ class DiffService(pb_grpc.DiffServiceServicer):
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "strategy_id is required")
         try:
             nodes = parse_dag(request.dag_json)
+            if self._settings.fault("dagmanager_params_must_be_objects"):
+                _refuse_params_not_object(request.dag_json)
             # The request's fields win; a DAG may name its own world and domain in
             # its meta, which is where QMTL's DAG Manager takes them from.
             scope = DagScope() if self._settings.fault("dagmanager_namespace_ignores_meta") else dag_scope(request.dag_json)
@@ -85,7 +94,8 @@ class DiffService(pb_grpc.DiffServiceServicer):
         recorded = await self._store.record(request.strategy_id, sentinel, request.dag_json, ctx, plans)
         crc = node_ids_crc32(n.node_id for n in nodes)
         for chunk_id, part in enumerate(in_chunks(plans, self._settings.chunk_size)):
-            chunk = build_chunk(part, sentinel, recorded.version, recorded.new_queues, crc)
+            chunk = build_chunk(part, sentinel, recorded.version, recorded.new_queues, crc,
+                                rebuffer=self._settings.fault("dagmanager_rebuffers_known_queues"))
             await self._deliver(context, sentinel, chunk_id, chunk)
 
     async def _deliver(

@@ -53,7 +53,7 @@ def _refusal_exit() -> int:
 def display_url(url: str) -> str:
     """The URL for messages and reports: credentials in it are never printed."""
     parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    if "@" not in parts.netloc or faults.is_active("runner_shows_gateway_password"):
         return url
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
 

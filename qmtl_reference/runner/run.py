@@ -24,6 +24,9 @@ from .plan import make_plan
 from .report import build_report, failure_report, write_report
 
 PROG = "qmtl-reference"
+# The clock the window is checked against, when set (epoch seconds): a test can then stand exactly
+# at a window's end. Unset, the runner reads the system clock.
+CLOCK_ENV = "QMTL_REFERENCE_RUNNER_NOW"
 EXECUTION_DOMAIN = "dryrun"
 _LIST_LIMIT = 10
 
@@ -42,6 +45,17 @@ def _check_report_path(path: Path | None) -> None:
         raise RunnerError(f"--report {str(path)!r}: directory {str(parent)!r} is not writable")
     if Path(path).is_dir():
         raise RunnerError(f"--report {str(path)!r} is a directory; name a file")
+
+
+def _clock() -> int | None:
+    raw = os.environ.get(CLOCK_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise RunnerError(f"{CLOCK_ENV} {raw!r} is not a whole number of epoch seconds")
+    if faults.is_active("runner_clock_one_second_behind"):
+        return int(raw) - 1
+    return int(raw)
 
 
 def _short_list(values: list[int], count: int) -> str:
@@ -80,7 +94,7 @@ def run_command(namespace: argparse.Namespace) -> int:
             faults.active_faults()
         except faults.UnknownFault as exc:
             raise RunnerError(str(exc)) from None
-        args = validate(namespace)
+        args = validate(namespace, now=_clock())
         _check_report_path(args.report)
         strategy = load_strategy(args.strategy)
         plan = make_plan(args.strategy, strategy, world_id=args.world)

@@ -10,6 +10,8 @@ import csv
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from qmtl_reference import faults
+
 
 @runtime_checkable
 class HistoryProvider(Protocol):
@@ -50,7 +52,8 @@ class CsvHistoryProvider:
                 try:
                     ts = int(values[ts_index])
                 except (ValueError, IndexError):
-                    raise HistoryError(f"{self.path.name} line {line_no}: {self.ts_column} is not an epoch second") from None
+                    shown = line_no - 1 if faults.is_active("history_lines_counted_from_data") else line_no
+                    raise HistoryError(f"{self.path.name} line {shown}: {self.ts_column} is not an epoch second") from None
                 if start <= ts < end:
                     rows.append(self._row(header, values, ts_index, ts))
         return rows

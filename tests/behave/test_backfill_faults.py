@@ -9,12 +9,14 @@ WINDOWS = "A backfill from "
 SHORT_WINDOW = "A window shorter than a stream's period caches every bar it loaded"
 LIVE_AFTER = "Live bars are processed only after the backfill has finished"
 MISSING = "Missing history inside the window is reported bucket by bucket"
+NO_LIVE = "A run asking for no live bars backfills its window and processes none"
+NO_HISTORY = "A window whose history file holds no bar at all loads nothing and reports every bar missing"
 
 
 def test_backfill_features_pass_on_the_reference_stack(behave_run):
     run = behave_run(BEFORE_LIVE, BAD_INPUT)
     assert run.returncode == 0, run.explain()
-    assert len(run.statuses("passed")) == 35 and not run.statuses("failed"), run.explain()
+    assert len(run.statuses("passed")) == 48 and not run.statuses("failed"), run.explain()
 
 
 # fault -> {scenario (name prefix) that must fail: text its failure must contain}; no other scenario may fail.
@@ -25,6 +27,8 @@ FAULTS = {
         SHORT_WINDOW: "outside [1700000000, 1700000180) [1700000220]",
         LIVE_AFTER: "'price 1700003640 (last backfilled 1700003640)'",
         MISSING: "expected 27 bars, every bucket but the missing; observed 28 bars",
+        NO_LIVE: "price: loaded 61 bars, expected 60",
+        NO_HISTORY: "asked for {'price': [(1700000000, 1700003660)]",
     },
     "backfill_live_during_backfill": {
         EXACT_WINDOW: "observed [1700003400, 1700003460, 1700003520, 1700003580, 1700003640]",
@@ -37,12 +41,15 @@ FAULTS = {
         WINDOWS: "the runner itself reported missing bars",
         SHORT_WINDOW: "missing [1700000100]",
         MISSING: "observed [1700007180, 1700007240, 1700007300, 1700007360]",
+        NO_LIVE: "price: loaded 59 bars, expected 60",
     },
     "backfill_window_shifted": {
         EXACT_WINDOW: "asked for {'price': [(1699999940, 1700003540)]",
         WINDOWS: "each stream's history request",
         SHORT_WINDOW: "outside [1700000000, 1700000180) [1699999980]",
         MISSING: "observed [1700007180, 1700007240, 1700007300, 1700008140]",
+        NO_LIVE: "outside [1700000000, 1700003600) [1699999980]",
+        NO_HISTORY: "asked for {'price': [(1699999940, 1700003540)]",
     },
 }
 
@@ -112,3 +119,27 @@ def test_each_runner_gateway_fault_is_caught(fault, behave_run):
     expected = {GATEWAY_FAILS.format(failure): evidence for failure, evidence in RUNNER_FAULTS[fault].items()}
     run = behave_run(BAD_INPUT, faults=[fault], failing=expected, prefix=True)
     _caught_exactly(run, fault, expected)
+
+
+# fault -> {scenario (name prefix) of the bad-input feature that must fail: text its failure must contain}.
+RUNNER_INPUT_FAULTS = {
+    "runner_shows_gateway_password": {
+        "A run given a Gateway address with a password where nothing listens": "a line mentioning '***@127.0.0.1:'",
+    },
+    "runner_clock_one_second_behind": {
+        "A window ending exactly now is loaded": "(now is 1700003599)",
+    },
+    "history_lines_counted_from_data": {
+        "A run whose history has a bad row at a known line stops naming that line": "a line mentioning 'line ",
+    },
+}
+
+
+@pytest.mark.parametrize("fault", sorted(RUNNER_INPUT_FAULTS))
+def test_each_runner_input_fault_is_caught(fault, behave_run):
+    expected = RUNNER_INPUT_FAULTS[fault]
+    run = behave_run(BAD_INPUT, faults=[fault], failing=expected, prefix=True)
+    _caught_exactly(run, fault, expected)
+    if fault == "history_lines_counted_from_data":
+        # Every row of the outline, each with the line before its own.
+        assert len([n for n in run.statuses("failed") if n.startswith(tuple(expected))]) == 3, run.explain()

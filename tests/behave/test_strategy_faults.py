@@ -105,6 +105,11 @@ UNSTATED_ACCEPTED = [
     "Submitting a strategy whose last node's interval and period are null",
 ]
 ACK_MISTAKES = [f"An acknowledgement naming {m} does not release the chunk" for m in ("another strategy's sentinel", "the next chunk's id")]
+PARAMS_NOT_OBJECT = [f"A strategy whose nodes' params are {p} is diffed like any other"
+                     for p in ("a list", "a string", "null, their settings in config")]
+REDIFF_REPLACED = [f"Diffed again with its {p} stream replaced, a strategy is asked to buffer the new stream only"
+                   for p in ("first", "middle", "last")]
+REDIFF_UNCHANGED = "Diffed again unchanged, a strategy is asked to buffer nothing"
 WORLD_FILTERS = [f"Queue statistics filtered by the {w} world's id list exactly the strategy's queues that match it" for w in ("first", "second")]
 STANDARD_HEALTH_ROWS = [
     f"The standard gRPC health service answers for {service}: {answer}"
@@ -272,12 +277,15 @@ CASES: dict[str, tuple[list[str], list[str], str]] = {
     "dagmanager_no_ack_resend": ([DM_DIFF], [WITHHELD, LATE_ACK, *ACK_MISTAKES, *WITHHELD_POSITIONS], "the first chunk arrived 1 time"),
     "dagmanager_unnamespaced_queues": (
         [DM_DIFF, DM_ADMIN],
-        [DIFFED, REDO, LATE_ACK, LARGE, SIMULTANEOUS, *TWO_WORLDS, *WITHHELD_POSITIONS, *WORLD_FILTERS],
+        [DIFFED, REDO, LATE_ACK, LARGE, SIMULTANEOUS, *TWO_WORLDS, *WITHHELD_POSITIONS, *WORLD_FILTERS,
+         *PARAMS_NOT_OBJECT, *REDIFF_REPLACED, REDIFF_UNCHANGED],
         "lack exactly one queue named",
     ),
     "dagmanager_namespace_ignores_meta": ([DM_NAMESPACE], META_NAMINGS, "are named under world"),
     "dagmanager_cleanup_keeps_queues": ([DM_ADMIN, DM_TAGS], [CLEANUP, CLEANUP_TAGS], "still listed"),
     "dagmanager_redo_diff_fails": ([DM_ADMIN], [REDO, REDO_SAME], "RedoDiff answered UNKNOWN"),
+    "dagmanager_params_must_be_objects": ([DM_DIFF], PARAMS_NOT_OBJECT, "params must be a JSON object"),
+    "dagmanager_rebuffers_known_queues": ([DM_DIFF], [*REDIFF_REPLACED, REDIFF_UNCHANGED], "the re-diff's buffering instructions"),
     "dagmanager_no_standard_health": (
         [DM_HEALTH],
         ["The DAG Manager reports itself running on both health checks", *STANDARD_HEALTH_ROWS],
