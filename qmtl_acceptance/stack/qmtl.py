@@ -77,6 +77,7 @@ class QmtlProcessStack(LocalProcessStack):
             state_dir=self._service_dir,
             events_secret=secrets.token_hex(32),
             token_ttl_seconds=self.config.token_ttl_seconds,
+            timeout_scale=self.config.timeout_scale,
         )
         settings = qmtl_settings(layout)
         if self.config.qmtl_config:

@@ -69,6 +69,14 @@ def _default_python() -> str:
     return str(beside) if beside.exists() else ""
 
 
+def installation_python(qmtl_python: str) -> str:
+    """The Python of the QMTL installation the run uses, or StackError when there is none."""
+    python = qmtl_python or _default_python()
+    if not python:
+        raise StackError(f"the QMTL SDK adapter needs a QMTL installation and none was found: {HOW_TO_POINT}")
+    return python
+
+
 def find_installation(qmtl_python: str, *, timeout_scale: float = 1.0) -> QmtlInstallation:
     """The QMTL installation to run, or StackError with one line on what to do."""
     python = qmtl_python or _default_python()
