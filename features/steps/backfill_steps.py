@@ -154,3 +154,18 @@ def step_nothing_bound(context, limit):
 @then('the runner explains the problem in one line mentioning both "{first}" and "{second}"')
 def step_explained_two(context, first, second):
     context.scenes.backfill.explained_in_one_line(first, second)
+
+
+@when("the guide's command backfills its sample strategy from {start:d} to {end:d} with the target's own installation")
+def step_guide_command(context, start, end):
+    context.scenes.backfill.run_guide_command(start, end)
+
+
+@then("the guide's command finishes successfully within {limit:Duration}")
+def step_guide_finished(context, limit):
+    context.scenes.backfill.guide_command_finished(limit)
+
+
+@then("the guide's command says it backfilled the price and trend streams for exactly {start:d} to {end:d}")
+def step_guide_backfilled(context, start, end):
+    context.scenes.backfill.guide_command_backfilled(["price", "trend"], start, end)

@@ -25,6 +25,8 @@ def _explain(category: str, wanted: str, actual: str, negated: bool, target: str
     if category == "signing":
         return (f"presents tokens signed as the Gateway signs, and the {target} target gives the suite no key the Gateway "
                 "trusts (neither a published shared secret nor the operator's signing key)")
+    if category == "installation":
+        return f"runs the guide's command with the target's own installation, and the {target} target has none the suite can run"
     if category == "target":
         return f"runs on the {wanted} target only; this run is on {actual}" if not negated else f"does not run on the {actual} target"
     return f"needs {category}={wanted}; this run has {category}={actual}"
