@@ -33,10 +33,12 @@ def _beside(python: str, command: str) -> str | None:
 def installation_command(config: SuiteConfig) -> list[str] | None:
     """The installation's own command line, or None when the target has none the suite can run."""
     if config.target == "reference":
-        return [_beside(sys.executable, "qmtl-reference")] if _beside(sys.executable, "qmtl-reference") else [sys.executable, "-m", "qmtl_reference"]
+        script = _beside(sys.executable, "qmtl-reference")
+        return [script] if script else [sys.executable, "-m", "qmtl_reference"]
     if config.target == "qmtl":
         python = installation_python(config.qmtl_python)
-        return [_beside(python, "qmtl")] if _beside(python, "qmtl") else [python, "-m", "qmtl"]
+        script = _beside(python, "qmtl")
+        return [script] if script else [python, "-m", "qmtl"]
     return None
 
 
