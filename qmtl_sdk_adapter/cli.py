@@ -28,7 +28,7 @@ def _engine():
     return engine
 
 
-def _stream_sections(engine, records, start: int, end: int, processed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _stream_sections(records, start: int, end: int, processed: list[dict[str, Any]]) -> list[dict[str, Any]]:
     sections = []
     for record in records:
         stream = record.stream
@@ -71,7 +71,7 @@ def _run(argv: list[str], progress: dict[str, bool]) -> int:
         record.cache_after = engine.cached_rows(record.stream)
     engine.warm_processing_nodes(strategy, found)
     processed, outputs = engine.live(strategy, found, after=args.end, count=args.live_bars, timeline=timeline)
-    sections = _stream_sections(engine, records, args.start, args.end, processed)
+    sections = _stream_sections(records, args.start, args.end, processed)
     report = success_report(
         strategy=args.strategy, window=(args.start, args.end), world=args.world,
         submission={"strategy_id": submission.strategy_id, "http_status": submission.http_status, "duplicate": submission.duplicate,
