@@ -11,7 +11,7 @@ import time
 from behave import register_type
 from behave.fixture import fixture, use_fixture
 
-from qmtl_acceptance import clauses, diagnostics, report_labels, vocabulary
+from qmtl_acceptance import clauses, contract_rows, diagnostics, guide_command, report_labels, vocabulary
 from qmtl_acceptance.clients import wire_log
 from qmtl_acceptance.clients.dagmanager import DagManagerClient
 from qmtl_acceptance.clients.events import EventStream
@@ -67,6 +67,7 @@ def before_all(context):
         "dagmanager": "addressed" if target.endpoints.dagmanager_address else "unaddressed",
         "dagmanager_status": "addressed" if target.endpoints.dagmanager_status_url else "unaddressed",
         "runner_clock": "settable" if runner_clock_settable(context.suite) else "fixed",
+        "installation": "runnable" if guide_command.installation_command(context.suite) else "none",
     }
     timings = target.provider.startup_timings()
     if timings:
@@ -145,6 +146,9 @@ def after_step(context, step):
 
 
 def after_scenario(context, scenario):
+    hinted = contract_rows.annotate_failure(scenario, context.suite.contract_version)
+    if hinted:
+        print(f"qmtl-acceptance: {scenario.name}: {hinted}", file=sys.__stderr__)
     context.clause_ledger.record(scenario.name, scenario.effective_tags, scenario.status.name,
                                  getattr(scenario, "skip_reason", "") or "")
     if scenario.status.name == "skipped":

@@ -21,10 +21,13 @@ CONTRACT_VERSIONS = ("2026-04", "2026-02")
 ENV_PREFIX = "QMTL_E2E_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULT_RUNNER_COMMAND = (
-    "{python} -m qmtl_reference tools sdk run {strategy} --start-time {start} --end-time {end}"
-    " --world {world} --gateway-url {gateway_url} --live-bars {live_bars} --report {report}"
+_RUNNER_ARGUMENTS = (
+    " tools sdk run {strategy} --start-time {start} --end-time {end} --world {world} --gateway-url {gateway_url}"
+    " --live-bars {live_bars} --report {report} --gateway-timeout {gateway_timeout}"
 )
+DEFAULT_RUNNER_COMMAND = "{python} -m qmtl_reference" + _RUNNER_ARGUMENTS
+# The qmtl target's runner: the suite's adapter, run by the installation's Python so QMTL's own SDK does the backfill.
+QMTL_RUNNER_COMMAND = "{qmtl_python} -m qmtl_sdk_adapter" + _RUNNER_ARGUMENTS
 
 
 # name → (default as shown, meaning): what `--help` lists and what a -D name is checked against.
@@ -43,7 +46,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "contract_version": ("2026-04", "the QMTL contract revision to hold the target to: " + ", ".join(CONTRACT_VERSIONS)),
     "token_ttl_seconds": ("300", "the reference Gateway's event-token lifetime"),
     "reference_faults": ("", "target reference: deliberate defects to switch on (comma-separated names)"),
-    "runner_command": ("the reference runner", "the strategy-runner command template of the backfill features"),
+    "runner_command": ("the reference runner (target qmtl: the QMTL SDK adapter)", "the strategy-runner command template of the backfill features"),
     "compose_file": ("docker-compose.e2e.yml", "target compose: the compose file to run"),
     "qmtl_config": ("", "target qmtl: a YAML fragment merged over the generated qmtl.yml"),
     "qmtl_python": ("the Python beside `qmtl` on PATH", "target qmtl: the Python whose environment has QMTL installed"),
@@ -243,6 +246,8 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
             if placeholder not in command:
                 raise ConfigError(f"setting runner_command lacks the placeholder {placeholder}")
         values["runner_command"] = command
+    elif values.get("target") == "qmtl":
+        values["runner_command"] = QMTL_RUNNER_COMMAND
     if "qmtl_config" in raw:
         values["qmtl_config"] = raw["qmtl_config"].strip()
     if "qmtl_python" in raw:

@@ -21,12 +21,16 @@ from typing import Any, Mapping
 
 from .config import DEFAULT_RUNNER_COMMAND, PROJECT_ROOT, SuiteConfig
 from .errors import SuiteError
+from .stack.qmtl_install import installation_python
 
 FAULTS_ENV = "QMTL_REFERENCE_FAULTS"
 # The reference runner checks a window against this clock when it is set: a scenario can stand
 # exactly at a window's end. Only the reference runner honours it (capability runner_clock).
 CLOCK_ENV = "QMTL_REFERENCE_RUNNER_NOW"
-PLACEHOLDERS = ("python", "strategy", "start", "end", "world", "gateway_url", "live_bars", "report")
+PLACEHOLDERS = ("python", "qmtl_python", "strategy", "start", "end", "world", "gateway_url", "live_bars", "report", "gateway_timeout")
+# The runner's own limit for each Gateway request, scaled like every deadline of the run.
+RUNNER_GATEWAY_TIMEOUT_SECONDS = 5.0
+ADAPTER_MODULE = "qmtl_sdk_adapter"
 
 # Strategies the backfill features run, by role. A team pointing runner_command
 # at its own runner can name its own with -D backfill_strategy_<role>=MODULE:CLASS.
@@ -41,6 +45,19 @@ STRATEGIES = {
     "empty row at line 3": "qmtl_reference.samples.bad_history_strategy:BlankRowAtLine3Strategy",
     "fractional time at line 5": "qmtl_reference.samples.bad_history_strategy:FractionalTimeAtLine5Strategy",
     "header only": "qmtl_reference.samples.bad_history_strategy:HeaderOnlyStrategy",
+}
+# The same roles written in QMTL's SDK, for the QMTL SDK adapter (the qmtl target's default runner).
+ADAPTER_STRATEGIES = {
+    "sample": "qmtl_sdk_adapter.samples.sample_strategy:SampleStrategy",
+    "without history": "qmtl_sdk_adapter.samples.sample_strategy:NoHistoryStrategy",
+    "missing module": "qmtl_sdk_adapter.samples.no_such_strategy_module:SampleStrategy",
+    "missing class": "qmtl_sdk_adapter.samples.sample_strategy:NoSuchStrategy",
+    "missing import": "qmtl_sdk_adapter.samples.broken_import_strategy:SampleStrategy",
+    "zero interval": "qmtl_sdk_adapter.samples.sample_strategy:ZeroIntervalStrategy",
+    "bad time at line 2": "qmtl_sdk_adapter.samples.sample_strategy:BadTimeAtLine2Strategy",
+    "empty row at line 3": "qmtl_sdk_adapter.samples.sample_strategy:BlankRowAtLine3Strategy",
+    "fractional time at line 5": "qmtl_sdk_adapter.samples.sample_strategy:FractionalTimeAtLine5Strategy",
+    "header only": "qmtl_sdk_adapter.samples.sample_strategy:HeaderOnlyStrategy",
 }
 # The missing module the "missing import" strategy's module imports: the runner must name it.
 MISSING_IMPORT = "a_dependency_nobody_installed"
@@ -174,7 +191,12 @@ class RunnerRun:
 
 def strategy_reference(config: SuiteConfig, role: str) -> str:
     key = "backfill_strategy_" + re.sub(r"[^a-z0-9]+", "_", role.lower()).strip("_")
-    return config.extra.get(key) or STRATEGIES[role]
+    return config.extra.get(key) or strategies_for(config.runner_command)[role]
+
+
+def strategies_for(runner_command: str) -> dict[str, str]:
+    """The roles' strategies in the SDK of the runner the command starts."""
+    return ADAPTER_STRATEGIES if f"-m {ADAPTER_MODULE}" in runner_command else STRATEGIES
 
 
 def unreachable_gateway_url() -> str:
@@ -187,7 +209,7 @@ def unreachable_gateway_url() -> str:
 
 def build_command(template: str, values: Mapping[str, Any]) -> list[str]:
     """Split first, then fill: a value with spaces stays one argument."""
-    filled = {"python": sys.executable, **{k: str(v) for k, v in values.items()}}
+    filled = {"python": sys.executable, "gateway_timeout": str(RUNNER_GATEWAY_TIMEOUT_SECONDS), **{k: str(v) for k, v in values.items()}}
     argv = []
     for token in shlex.split(template):
         try:
@@ -232,7 +254,10 @@ def run_strategy(
         report_path = REPORT_PLACES[report_place](folder)
         if "{report}" not in config.runner_command:
             raise SuiteError("setting runner_command lacks the placeholder {report}; the backfill features read the run's JSON report")
-        values = {"strategy": strategy, "start": start, "end": end, "world": world, "gateway_url": gateway_url, "live_bars": live_bars, "report": report_path}
+        values = {"strategy": strategy, "start": start, "end": end, "world": world, "gateway_url": gateway_url, "live_bars": live_bars,
+                  "report": report_path, "gateway_timeout": f"{config.seconds(RUNNER_GATEWAY_TIMEOUT_SECONDS):g}"}
+        if "{qmtl_python}" in config.runner_command:
+            values["qmtl_python"] = installation_python(config.qmtl_python)
         argv = build_command(config.runner_command, values)
         began = time.monotonic()
         try:

@@ -125,6 +125,12 @@ Feature: A strategy run refuses bad input before submitting anything
       | never answers                                              | unreachable          | timed out               |
       | answers its status with HTTP 503                           | not ready            | HTTP 503                |
       | drops every submission without answering                   | submitting           | disconnected            |
+      | refuses every strategy with HTTP 500 and a plain-text body | refused the strategy | HTTP 500                |
+
+    # QMTL's SDK submits through GatewayClient.post_strategy, which keeps only the status of a
+    # refusal ("gateway error 503"): the Gateway's detail and error code never reach the runner.
+    @deviation.sdk_drops_refusal_detail
+    Examples: A refusal whose detail the runner must pass on
+      | failure                                                    | kind                 | what                    |
       | refuses every strategy with HTTP 503 and a detail          | refused the strategy | DAG Manager unavailable |
       | refuses every strategy with HTTP 400 and an error code     | refused the strategy | E_SCHEMA_INVALID        |
-      | refuses every strategy with HTTP 500 and a plain-text body | refused the strategy | HTTP 500                |

@@ -174,3 +174,18 @@ def step_missing_all(context, name):
 @when("the runner's clock reads {now:d} and the guide's sample strategy runs with a backfill from {start:d} to {end:d}")
 def step_run_at_clock(context, now, start, end):
     context.scenes.backfill.run(start=start, end=end, clock=now)
+
+
+@when("the guide's command backfills its sample strategy from {start:d} to {end:d} with the target's own installation")
+def step_guide_command(context, start, end):
+    context.scenes.backfill.run_guide_command(start, end)
+
+
+@then("the guide's command finishes successfully within {limit:Duration}")
+def step_guide_finished(context, limit):
+    context.scenes.backfill.guide_command_finished(limit)
+
+
+@then("the guide's command says it backfilled the price and trend streams for exactly {start:d} to {end:d}")
+def step_guide_backfilled(context, start, end):
+    context.scenes.backfill.guide_command_backfilled(["price", "trend"], start, end)

@@ -75,5 +75,8 @@ def qmtl_version(provider) -> tuple[str, str]:
     """The QMTL version and commit of the target, when it runs an installation ("" when not known)."""
     installation = getattr(provider, "installation", None)
     version = getattr(installation, "version", "") or ""
+    detected = getattr(installation, "commit", "") or ""
+    if detected:
+        return version, detected
     commit = re.search(r"\+g([0-9a-f]{7,40})", version)
     return version, commit.group(1) if commit else ""

@@ -27,6 +27,8 @@ def _explain(category: str, wanted: str, actual: str, negated: bool, target: str
                 "trusts (neither a published shared secret nor the operator's signing key)")
     if category == "runner_clock":
         return "stands at an exact \"now\" by setting the reference runner's clock, and runner_command names another runner"
+    if category == "installation":
+        return f"runs the guide's command with the target's own installation, and the {target} target has none the suite can run"
     if category == "target":
         return f"runs on the {wanted} target only; this run is on {actual}" if not negated else f"does not run on the {actual} target"
     return f"needs {category}={wanted}; this run has {category}={actual}"

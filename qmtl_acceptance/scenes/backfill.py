@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ..broken_gateway import FAILURES, BrokenGateway
 from ..errors import TargetFailure
 from ..eventually import eventually, never
+from ..guide_command import GuideRun, run_guide_command
 from ..runner import Report, RunnerRun, expected_buckets, run_strategy, strategy_reference, unreachable_gateway_url
 from .backfill_input import MORE_BAD_INPUT, password_shown
 from .scenario import Scenario
@@ -60,6 +61,7 @@ class BackfillScene:
         self.worlds = worlds
         self.runs: list[RunnerRun] = []
         self.by_world: dict[str, RunnerRun] = {}
+        self.guide_run: GuideRun | None = None
 
     # -- running
     def run(self, *, start: Any, end: Any, live_bars: int = 3, strategy_role: str = "sample",
@@ -360,3 +362,32 @@ class BackfillScene:
         if differing:
             raise TargetFailure(f"the two runs differ in {differing}: first {[one[k] for k in differing]!s:.600} "
                                 f"second {[two[k] for k in differing]!s:.600}")
+
+    # -- the guide's own command
+    def run_guide_command(self, start: int, end: int) -> None:
+        self.guide_run = run_guide_command(self.target.config, start=start, end=end,
+                                           gateway_url=self.target.endpoints.gateway_url, deadline=RUN_LIMIT_SECONDS)
+        self.scenario.observe("the guide's command", self.guide_run.describe())
+
+    def guide_command_finished(self, seconds: float) -> None:
+        run = self.guide_run
+        if run is None:
+            raise AssertionError("the guide's command was not run in this scenario")
+        if run.returncode != 0:
+            raise TargetFailure("the guide's command", expected="exit 0", observed=run.describe())
+        limit = self.scenario.seconds(seconds)
+        if run.seconds > limit:
+            raise TargetFailure("the guide's command", expected=f"done within {limit:.2f} s", observed=f"{run.seconds:.2f} s")
+        errors = [line for line in run.stderr.splitlines() if "error" in line.lower() or "Traceback" in line]
+        if errors:
+            raise TargetFailure("the guide's command succeeded, but it reported errors", observed=" | ".join(errors[:5]))
+
+    def guide_command_backfilled(self, streams: list[str], start: int, end: int) -> None:
+        assert self.guide_run is not None
+        window = f"[{start}, {end})"
+        lines = self.guide_run.stdout.splitlines()
+        missing = [name for name in streams
+                   if not any(line.startswith(f"backfilled {name} ") and f" for {window}" in line for line in lines)]
+        if missing:
+            raise TargetFailure(f"the guide's command says it backfilled streams {missing} for {window}",
+                                observed=repr(self.guide_run.stdout[-1500:]))

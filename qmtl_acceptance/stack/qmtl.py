@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from ..errors import StackError
@@ -51,6 +52,8 @@ class QmtlProcessStack(LocalProcessStack):
     def _preflight(self) -> None:
         require_free_dagmanager_port()
         self.installation = find_installation(self.config.qmtl_python, timeout_scale=self.config.timeout_scale)
+        # Which QMTL a run tested belongs in its output, not only in the Allure environment.
+        print(f"qmtl-acceptance: target qmtl runs {self.installation.describe()}", file=sys.__stderr__, flush=True)
 
     def _allocate_ports(self) -> dict[str, int]:
         ports = super()._allocate_ports()
@@ -77,6 +80,7 @@ class QmtlProcessStack(LocalProcessStack):
             state_dir=self._service_dir,
             events_secret=secrets.token_hex(32),
             token_ttl_seconds=self.config.token_ttl_seconds,
+            timeout_scale=self.config.timeout_scale,
         )
         settings = qmtl_settings(layout)
         if self.config.qmtl_config:

@@ -44,10 +44,35 @@ for name in sys.argv[1:]:
 if missing:
     print("no module " + ", ".join(missing))
     sys.exit(3)
+import json, subprocess, urllib.parse
 try:
-    print(importlib.metadata.version("qmtl"))
+    dist = importlib.metadata.distribution("qmtl")
+    version = dist.version
 except importlib.metadata.PackageNotFoundError:
-    print("unknown version")
+    dist, version = None, "unknown version"
+commit, source = "", ""
+try:
+    origin = json.loads((dist.read_text("direct_url.json") if dist else None) or "{}")
+except ValueError:
+    origin = {}
+commit = (origin.get("vcs_info") or {}).get("commit_id", "")
+url = origin.get("url", "")
+if url.startswith("file://"):
+    source = urllib.parse.unquote(url[len("file://"):])
+if not commit:
+    import qmtl, os
+    for where in (source, os.path.dirname(os.path.dirname(qmtl.__file__))):
+        if not where:
+            continue
+        try:
+            described = subprocess.run(["git", "-C", where, "describe", "--always", "--dirty", "--tags"],
+                                       capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            break
+        if described.returncode == 0 and described.stdout.strip():
+            commit = described.stdout.strip()
+            break
+print(json.dumps({"version": version, "commit": commit, "source": source}))
 """
 PROBE_SECONDS = 60.0
 
@@ -56,6 +81,14 @@ PROBE_SECONDS = 60.0
 class QmtlInstallation:
     python: str
     version: str
+    # Where it was installed from, and that source's revision (a VCS install's commit, or
+    # `git describe` of the source folder); "" when the installation does not say.
+    commit: str = ""
+    source: str = ""
+
+    def describe(self) -> str:
+        revision = f" at {self.commit}" if self.commit else " (revision unknown: installed from no git checkout)"
+        return f"QMTL {self.version}{revision}" + (f" from {self.source}" if self.source else "")
 
 
 def _default_python() -> str:
@@ -67,6 +100,14 @@ def _default_python() -> str:
     # (not its target) sees the environment's packages.
     beside = Path(command).parent / "python"
     return str(beside) if beside.exists() else ""
+
+
+def installation_python(qmtl_python: str) -> str:
+    """The Python of the QMTL installation the run uses, or StackError when there is none."""
+    python = qmtl_python or _default_python()
+    if not python:
+        raise StackError(f"the QMTL SDK adapter needs a QMTL installation and none was found: {HOW_TO_POINT}")
+    return python
 
 
 def find_installation(qmtl_python: str, *, timeout_scale: float = 1.0) -> QmtlInstallation:
@@ -93,4 +134,18 @@ def find_installation(qmtl_python: str, *, timeout_scale: float = 1.0) -> QmtlIn
     if probe.returncode != 0:
         found = lines[-1] if lines else (probe.stderr.strip().splitlines() or ["no answer"])[-1]
         raise StackError(f"{python} has no usable QMTL installation ({found}): {HOW_TO_POINT}")
-    return QmtlInstallation(python=str(path), version=lines[-1] if lines else "unknown version")
+    return installation_from_probe(str(path), lines[-1] if lines else "")
+
+
+def installation_from_probe(python: str, answer: str) -> QmtlInstallation:
+    """The probe's last line: JSON with version, commit and source (a bare version from an older probe)."""
+    import json
+
+    try:
+        found = json.loads(answer)
+    except ValueError:
+        found = {"version": answer}
+    if not isinstance(found, dict):
+        found = {"version": str(found)}
+    return QmtlInstallation(python=python, version=str(found.get("version") or "unknown version"),
+                            commit=str(found.get("commit") or ""), source=str(found.get("source") or ""))

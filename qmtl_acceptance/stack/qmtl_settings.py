@@ -16,6 +16,10 @@ from ..errors import StackError
 
 # QMTL's Gateway dials its DAG Manager here, whatever the configuration says.
 DAGMANAGER_GRPC_PORT = 50051
+# How long QMTL's Gateway waits for each WorldService answer, before timeout_scale. QMTL's own
+# default, 0.3 s, is missed by one slow answer on a loaded machine, after which its Gateway answers
+# the world call with 500 or silently drops the world binding; the reference Gateway allows 3 s.
+WORLDSERVICE_TIMEOUT_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,11 @@ class QmtlLayout:
     state_dir: Path
     events_secret: str
     token_ttl_seconds: int
+    timeout_scale: float = 1.0
+
+    @property
+    def worldservice_timeout(self) -> float:
+        return round(WORLDSERVICE_TIMEOUT_SECONDS * self.timeout_scale, 3)
 
 
 def qmtl_settings(layout: QmtlLayout) -> dict[str, Any]:
@@ -45,6 +54,7 @@ def qmtl_settings(layout: QmtlLayout) -> dict[str, Any]:
             "database_backend": "postgres",
             "database_dsn": layout.postgres_dsn,
             "worldservice_url": worldservice_url,
+            "worldservice_timeout": layout.worldservice_timeout,
             "events": {
                 # A fixed secret for the run, so a restarted Gateway honours the tokens it issued before.
                 "secret": layout.events_secret,
@@ -63,6 +73,8 @@ def qmtl_settings(layout: QmtlLayout) -> dict[str, Any]:
         },
         "worldservice": {
             "url": worldservice_url,
+            # The shared WorldService proxy settings, read where the gateway section names none.
+            "timeout": layout.worldservice_timeout,
             # WorldService's schema is SQLite-only; its activation cache is the real Redis.
             "dsn": f"sqlite:///{layout.state_dir / 'worldservice.db'}",
             "redis": layout.worldservice_redis_url,

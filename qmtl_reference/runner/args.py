@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from urllib.parse import urlparse
 from .errors import RunnerError
 
 DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
+# QMTL's SDK names its Gateway in this variable; the guide's command gives no --gateway-url.
+GATEWAY_URL_ENV = "QMTL_GATEWAY_URL"
 DEFAULT_WORLD = "default"
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
@@ -39,7 +42,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start-time", required=True, metavar="S", help="backfill window start, epoch seconds (inclusive)")
     parser.add_argument("--end-time", required=True, metavar="E", help="backfill window end, epoch seconds (exclusive)")
     parser.add_argument("--world", default=DEFAULT_WORLD, help=f"world to bind the strategy to (default {DEFAULT_WORLD})")
-    parser.add_argument("--gateway-url", default=DEFAULT_GATEWAY_URL, help=f"Gateway base URL (default {DEFAULT_GATEWAY_URL})")
+    parser.add_argument("--gateway-url", default=os.environ.get(GATEWAY_URL_ENV) or DEFAULT_GATEWAY_URL,
+                        help=f"Gateway base URL (default ${GATEWAY_URL_ENV}, else {DEFAULT_GATEWAY_URL})")
     parser.add_argument("--live-bars", default="5", metavar="N", help="live bars to process per stream after the backfill (default 5)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write a JSON report of what was loaded and processed")
     parser.add_argument("--gateway-timeout", default="5", metavar="SECONDS", help="timeout for each Gateway request (default 5)")

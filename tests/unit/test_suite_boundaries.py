@@ -40,3 +40,17 @@ def test_the_check_sees_an_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("from qmtl_reference.gateway import app\nimport qmtl_reference\n")
     assert len(_offenders([probe], "qmtl_reference")) == 2
+
+
+ADAPTER_SOURCES = sorted((ROOT / "qmtl_sdk_adapter").rglob("*.py"))
+
+
+def test_the_qmtl_sdk_adapter_imports_neither_the_suite_nor_the_reference_stack():
+    # It runs in the QMTL installation's Python, where neither is installed; the shipped history is read as files.
+    assert len(ADAPTER_SOURCES) > 5
+    assert _offenders(ADAPTER_SOURCES, "qmtl_acceptance") == []
+    assert _offenders(ADAPTER_SOURCES, "qmtl_reference") == []
+
+
+def test_the_suite_never_imports_the_qmtl_sdk_adapter():
+    assert _offenders(SUITE_SOURCES, "qmtl_sdk_adapter") == []
