@@ -7,6 +7,7 @@ reference runner's: 0 done, 1 the run broke, 2 a bad command, 3 the Gateway.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,9 +91,25 @@ def _run(argv: list[str], progress: dict[str, bool]) -> int:
     return EXIT_OK
 
 
+def _keep_qmtl_logs(report_path: Path | None) -> None:
+    """QMTL's own log records go to a file beside the report, not to stderr: the runner's error is one line.
+
+    Without a handler Python prints every warning QMTL logs to stderr (logging's last resort).
+    """
+    handler: logging.Handler = logging.NullHandler()
+    if report_path is not None and report_path.parent.is_dir():
+        try:
+            handler = logging.FileHandler(report_path.parent / "qmtl-sdk.log", encoding="utf-8")
+        except OSError:
+            pass
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     report_path = _report_option(argv)
+    _keep_qmtl_logs(report_path)
     progress = {"submitted": False}
     try:
         return _run(argv, progress)
