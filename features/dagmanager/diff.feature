@@ -96,6 +96,7 @@ Feature: Diffing a strategy with the DAG Manager
     And every chunk carries the strategy's sentinel and one version above zero
     And each acknowledgement is answered with the sentinel and chunk id it named
 
+  @deviation.buffering_on_schema_change_only
   @clause.dagmanager.diff.buffer_for_period @clause.dagmanager.diff.buffer_fields @clause.dagmanager.diff.no_buffer_without_period
   Scenario Outline: A first diff of a strategy of <shape> asks to buffer each node with a window, lagging by its period
     Given a freshly built strategy of <shape>
@@ -109,6 +110,7 @@ Feature: Diffing a strategy with the DAG Manager
       | 120 streams each feeding one computation             |
 
   # A buffering instruction warms up a node whose queue is new; a queue an earlier diff made already has its history.
+  @deviation.buffering_on_schema_change_only
   @clause.dagmanager.diff.rebuffer_only_new @clause.dagmanager.diff.buffer_fields
   Scenario Outline: Diffed again with its <position> stream replaced, a strategy is asked to buffer the new stream only
     Given a freshly built strategy of three streams read by no computation
