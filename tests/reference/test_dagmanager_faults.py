@@ -94,6 +94,25 @@ def forgets_nodes(c: DagManagerClient) -> str | None:
     return None if c.get_queues([tag], 60) else "a tag query found nothing after a diff"
 
 
+def params_refused(c: DagManagerClient) -> str | None:
+    dag = tagged_dag("a", "b")
+    dag["nodes"][0]["params"] = ["BTC-USD", 60]
+    try:
+        c.diff(uid("s"), dag, world_id="w1", execution_domain="live")
+    except DagManagerError as exc:
+        return f"a DAG whose node params is a list was refused: {exc}"
+    return None
+
+
+def rebuffers(c: DagManagerClient) -> str | None:
+    sid, dag = uid("s"), tagged_dag("a", "b")
+    first = c.diff(sid, dag, world_id="w1", execution_domain="live").buffer_nodes
+    again = c.diff(sid, dag, world_id="w1", execution_domain="live").buffer_nodes
+    if not first:
+        return "a first diff asked to buffer nothing"
+    return f"an unchanged second diff asked to buffer {len(again)} nodes again" if again else None
+
+
 PROBES: dict[str, Probe] = {
     "dagmanager_no_ack_resend": never_resends,
     "dagmanager_unnamespaced_queues": unnamespaced,
@@ -104,6 +123,8 @@ PROBES: dict[str, Probe] = {
     "tagquery_ignores_match_mode": all_means_any,
     "dagmanager_bad_dag_unknown": bad_dag_unknown,
     "tagquery_forgets_diffed_nodes": forgets_nodes,
+    "dagmanager_params_must_be_objects": params_refused,
+    "dagmanager_rebuffers_known_queues": rebuffers,
 }
 
 
