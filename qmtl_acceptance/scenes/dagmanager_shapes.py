@@ -16,8 +16,9 @@ from qmtl_wire.nodeid import node_ids_crc32
 
 KEY_SHAPE = re.compile(r"^(blake3:[0-9a-f]{64}):(\d+):(\d+)#ck=(\S+)$")
 QUEUE_TAIL = re.compile(r"_(?P<type>[A-Za-z][A-Za-z0-9]*)_(?P<hex>[0-9a-f]{6,64})_v(?P<version>\d+)$")
-# How much of a node id's digest a queue name must show to say whose queue it is.
-DIGEST_CHARS = 12
+# A queue name shows the start of its node id's digest: the contract's examples show 12 and 22 hex digits
+# and QMTL names queues with 8, so the rule is "a prefix of the digest", its length the pattern's minimum.
+MIN_DIGEST_CHARS = 6
 # A queue's name after its namespace, for a strategy that states no version of its own (contract §5, §7: `…_v1`).
 VERSIONED_TAIL = re.compile(r"[A-Za-z0-9_-]*_[A-Za-z][A-Za-z0-9]*_[0-9a-f]{6,64}_v1")
 
@@ -103,8 +104,9 @@ def name_problems(queue_map: Mapping[str, str], nodes: Sequence[Mapping[str, Any
             problems.append(f"queue {queue!r} ends with version v{tail.group('version')}, expected v1 (a strategy stating no version)")
         if tail.group("type") != types[parsed.node_id]:
             problems.append(f"queue {queue!r} names type {tail.group('type')}, its node is a {types[parsed.node_id]}")
-        if digest(parsed.node_id)[:DIGEST_CHARS] not in queue:
-            problems.append(f"queue {queue!r} does not carry the id of its node {parsed.node_id}")
+        shown = tail.group("hex")
+        if len(shown) < MIN_DIGEST_CHARS or not digest(parsed.node_id).startswith(shown):
+            problems.append(f"queue {queue!r} does not carry the id of its node {parsed.node_id}: {shown!r} is not the start of its digest")
     return problems
 
 

@@ -80,6 +80,18 @@ def test_name_problems_catch_another_nodes_queue_and_a_wrong_type():
     assert shapes.name_problems({key(price): "w1.live.price"}, dag.nodes) == ["queue 'w1.live.price' is not <asset>_<NodeType>_<hex>_v<n>"]
 
 
+def test_a_queue_name_shows_any_prefix_of_its_nodes_digest_from_six_digits_on():
+    dag = four_node("unit")
+    price = dag.nodes[0]
+    hex_digits = price["node_id"].split(":", 1)[1]
+    named = lambda shown: {key(price): f"w1.live.price_StreamInput_{shown}_v1"}  # noqa: E731
+    for length in (6, 8, 12, 22, 64):
+        assert shapes.name_problems(named(hex_digits[:length]), dag.nodes) == [], length
+    off_by_one = hex_digits[1:9]
+    assert "is not the start of its digest" in shapes.name_problems(named(off_by_one), dag.nodes)[0]
+    assert shapes.name_problems(named(hex_digits[:5]), dag.nodes)  # under the pattern's six digits
+
+
 # -- buffering
 
 
