@@ -45,6 +45,7 @@ STRATEGIES = {
     "empty row at line 3": "qmtl_reference.samples.bad_history_strategy:BlankRowAtLine3Strategy",
     "fractional time at line 5": "qmtl_reference.samples.bad_history_strategy:FractionalTimeAtLine5Strategy",
     "header only": "qmtl_reference.samples.bad_history_strategy:HeaderOnlyStrategy",
+    "no ts column": "qmtl_reference.samples.bad_history_strategy:NoTimeColumnStrategy",
 }
 # The same roles written in QMTL's SDK, for the QMTL SDK adapter (the qmtl target's default runner).
 ADAPTER_STRATEGIES = {
@@ -58,6 +59,7 @@ ADAPTER_STRATEGIES = {
     "empty row at line 3": "qmtl_sdk_adapter.samples.sample_strategy:BlankRowAtLine3Strategy",
     "fractional time at line 5": "qmtl_sdk_adapter.samples.sample_strategy:FractionalTimeAtLine5Strategy",
     "header only": "qmtl_sdk_adapter.samples.sample_strategy:HeaderOnlyStrategy",
+    "no ts column": "qmtl_sdk_adapter.samples.sample_strategy:NoTimeColumnStrategy",
 }
 # The missing module the "missing import" strategy's module imports: the runner must name it.
 MISSING_IMPORT = "a_dependency_nobody_installed"

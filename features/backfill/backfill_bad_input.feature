@@ -89,6 +89,13 @@ Feature: A strategy run refuses bad input before submitting anything
       | a Gateway address with a password that is not http        | 2    | http        | ***@127.0.0.1:8000    |
       | a Gateway address with a password and a port out of range | 2    | port        | ***@127.0.0.1:99999   |
 
+  @clause.backfill.runner.history_row_named @clause.backfill.runner.one_line_error
+  Scenario: A run whose history file has no ts column stops naming the file and the column it lacks
+    When the guide's strategy runner is started with a history file without a ts column
+    Then the runner stops within 30 seconds with exit code 1
+    And the runner explains the problem in one line mentioning both "no_ts_column.csv" and "'ts' column"
+    And the run's report records the failure with exit code 1 and the reason its line gives
+
   # The header is line 1 of a history file, so its first row is line 2.
   @clause.backfill.runner.history_row_named @clause.backfill.runner.one_line_error
   Scenario Outline: A run whose history has a bad row at a known line stops naming that line

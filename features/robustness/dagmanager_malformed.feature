@@ -21,3 +21,16 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
       | a DAG whose second node is a number                   |
       | a DAG whose node has an interval that is not a number |
       | a DAG whose node has an interval past 64 bits         |
+      | a DAG whose node's interval is one past the largest 64-bit integer  |
+      | a DAG whose node's interval is one below the smallest 64-bit integer |
+      | a DAG whose node's period is one past the largest 64-bit integer    |
+
+  @clause.robustness.dagmanager.int64_edges
+  Scenario Outline: The DAG Manager diffs a DAG whose node has <case>
+    When the DAG Manager diffs a DAG whose node has <case>
+    Then the diff names one queue for that node
+
+    Examples:
+      | case                                        |
+      | the largest 64-bit integer as its interval  |
+      | the smallest 64-bit integer as its interval |

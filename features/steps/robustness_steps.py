@@ -62,6 +62,16 @@ def step_diff_malformed(context, case):
     context.scenes.robustness.diff_malformed(case)
 
 
+@when("the DAG Manager diffs a DAG whose node has {case:Int64Edge}")
+def step_diff_int64_edge(context, case):
+    context.scenes.robustness.diff_at_int64_edge(case)
+
+
+@then("the diff names one queue for that node")
+def step_edge_diff_queue(context):
+    context.scenes.robustness.edge_diff_has_its_queue()
+
+
 @then("the DAG Manager refuses it with {code} and a reason")
 def step_dagmanager_refused(context, code):
     context.scenes.robustness.dagmanager_refused(code)

@@ -30,6 +30,7 @@ MORE_BAD_INPUT: dict[str, Callable[[], dict[str, Any]]] = {
     "a history file whose line 3 is empty": lambda: {"strategy_role": "empty row at line 3"},
     "a history file whose line 5 has a fractional time": lambda: {"strategy_role": "fractional time at line 5"},
     "a history file of only a header": lambda: {"strategy_role": "header only"},
+    "a history file without a ts column": lambda: {"strategy_role": "no ts column"},
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-from ..clients.dagmanager import DagManagerClient
+from ..clients.dagmanager import DagManagerClient, DagManagerError
 from ..clients.gateway import Answer
 from ..dag import Dag, DagBuilder, two_node_strategy
 from ..errors import SuiteError, TargetFailure
@@ -155,6 +155,17 @@ MALFORMED_DAGS: dict[str, str] = {
     "a DAG whose node has an interval past 64 bits": json.dumps(
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 2**64}]}),
     "an empty DAG text": "",
+    "a DAG whose node's interval is one past the largest 64-bit integer": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 2**63, "period": 0}]}),
+    "a DAG whose node's interval is one below the smallest 64-bit integer": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": -(2**63) - 1, "period": 0}]}),
+    "a DAG whose node's period is one past the largest 64-bit integer": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 60, "period": 2**63}]}),
+}
+# The other side of each 64-bit bound: a value the field can hold is diffed like any other.
+EDGE_64_DAGS: dict[str, dict] = {
+    "the largest 64-bit integer as its interval": {"interval": 2**63 - 1, "period": 0},
+    "the smallest 64-bit integer as its interval": {"interval": -(2**63), "period": 0},
 }
 
 SERVICES = ("Gateway", "WorldService")
@@ -162,6 +173,7 @@ SERVICES = ("Gateway", "WorldService")
 CHOICES: dict[str, tuple[str, ...]] = {
     "BadSubmission": tuple(BAD_SUBMISSIONS),
     "MalformedDagText": tuple(MALFORMED_DAGS),
+    "Int64Edge": tuple(EDGE_64_DAGS),
     "EdgeSubmission": tuple(EDGE_SUBMISSIONS),
     "FuzzedService": SERVICES,
 }
@@ -200,6 +212,7 @@ class RobustnessScene:
         self.case: BadSubmission | None = None
         self.announced: tuple[Answer | None, float] | None = None
         self.refusal: tuple[str, str] | None = None
+        self.edge_diff: tuple[str | None, dict[str, str]] = (None, {})
 
     # -- fuzz
     def service_url(self, service: str) -> str:
@@ -358,6 +371,29 @@ class RobustnessScene:
         code = outcome.ended_with.name if outcome.ended_with is not None else "OK"
         self.refusal = (code, outcome.end_details)
         self.scenario.observe("diff of a malformed DAG", f"{code}: {outcome.end_details} ({outcome.describe()})")
+
+    def diff_at_int64_edge(self, case: str) -> None:
+        address = self.target.endpoints.dagmanager_address
+        if not address:
+            raise SuiteError("the target gives no DAG Manager address")
+        client = DagManagerClient(address, timeout=self.scenario.seconds(10))
+        self.scenario.add_cleanup(client.close)
+        dag = {"schema_version": "v1", "nodes": [{"node_id": "blake3:" + "ab" * 32, "node_type": "StreamInput",
+                                                  "code_hash": "c", "config_hash": "f", "schema_hash": "s", **EDGE_64_DAGS[case]}]}
+        try:
+            outcome = client.diff(self.scenario.ids("edge strategy"), dag, world_id=self.scenario.ids("edge world"), execution_domain="live")
+        except DagManagerError as exc:
+            raise TargetFailure(f"the DAG Manager diffs a DAG whose node has {case}", expected="a diff", observed=str(exc)) from None
+        self.edge_diff = (case, dict(outcome.queue_map))
+
+    def edge_diff_has_its_queue(self) -> None:
+        case, queue_map = self.edge_diff
+        if case is None:
+            raise SuiteError("no DAG at a 64-bit edge was diffed yet")
+        keys = [k for k in queue_map if k.startswith("blake3:" + "ab" * 32 + ":")]
+        if len(keys) != 1:
+            raise TargetFailure(f"the diff of a DAG whose node has {case}", expected="one queue-map key for its node",
+                                observed=str(sorted(queue_map)) if queue_map else "an empty queue map")
 
     def dagmanager_refused(self, code: str) -> None:
         if self.refusal is None:

@@ -49,6 +49,12 @@ class FractionalTimeAtLine5Strategy(_OneFileStrategy):
     file_name = "fractional_ts_line_5.csv"
 
 
+class NoTimeColumnStrategy(_OneFileStrategy):
+    """A history file whose header names its time column `time`, not `ts`."""
+
+    file_name = "no_ts_column.csv"
+
+
 class HeaderOnlyStrategy(_OneFileStrategy):
     """A history file with its header and no row."""
 

@@ -79,5 +79,9 @@ class FractionalTimeAtLine5Strategy(_OneFileStrategy):
     file_name = "fractional_ts_line_5.csv"
 
 
+class NoTimeColumnStrategy(_OneFileStrategy):
+    file_name = "no_ts_column.csv"
+
+
 class HeaderOnlyStrategy(_OneFileStrategy):
     file_name = "header_only.csv"

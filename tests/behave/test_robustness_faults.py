@@ -66,8 +66,11 @@ def test_a_gateway_crashing_on_a_bad_dag_fails_those_rows_and_the_fuzz(behave_ru
 def test_a_dagmanager_answering_unknown_fails_every_malformed_dag_row(behave_run):
     run = behave_run("features/robustness/dagmanager_malformed.feature", faults=["dagmanager_bad_dag_unknown"],
                      userdata={"timeout_scale": "3"})
-    assert len(run.scenarios) >= 8, run.explain()
-    assert run.statuses("failed") == list(run.scenarios), run.explain()
+    refusals = [name for name in run.scenarios if name.startswith("The DAG Manager refuses ")]
+    assert len(refusals) >= 11, run.explain()
+    # The rows at the 64-bit edges are diffed, not refused: a DAG Manager answering UNKNOWN to bad DAGs still diffs them.
+    assert sorted(run.statuses("failed")) == sorted(refusals), run.explain()
+    assert all(run.scenarios[name] == "passed" for name in run.scenarios if name not in refusals), run.explain()
     for name, message in run.failures.items():
         assert "expected INVALID_ARGUMENT" in message and "UNKNOWN" in message, (name, message)
 
