@@ -108,6 +108,14 @@ Feature: History is loaded before live processing begins
     And the backfill run reports no missing bars for the trend stream
     And the runner warns about each missing bar
 
+  # Epoch seconds start at 0: a window from the epoch itself is a window, one before it is a wrong command.
+  @clause.backfill.gaps.named_per_bar @clause.backfill.window.from_the_epoch
+  Scenario: A window starting at the epoch itself is run, and every bar it has no history for is reported
+    When the guide's sample strategy runs with a backfill from 0 to 600
+    Then the backfill run finishes successfully within 30 seconds
+    And the backfill run reports the price stream missing the bars at 0, 60, 120, 180, 240, 300, 360, 420, 480 and 540
+    And the backfill run reports the trend stream missing the bars at 0 and 300
+
   @clause.backfill.runs.repeatable @clause.backfill.submission.duplicate_reuses_first
   Scenario: Running the same backfill twice gives identical results
     When the guide's sample strategy runs twice with a backfill from 1700000000 to 1700003600
