@@ -21,6 +21,9 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
       | a DAG whose second node is a number                   |
       | a DAG whose node has an interval that is not a number |
       | a DAG whose node has an interval past 64 bits         |
+      | a DAG whose node's id is empty                        |
+      | a DAG whose node's id is a number                     |
+      | a DAG whose second node's id is null                  |
       | a DAG whose node's interval is one past the largest 64-bit integer  |
       | a DAG whose node's interval is one below the smallest 64-bit integer |
       | a DAG whose node's period is one past the largest 64-bit integer    |

@@ -155,6 +155,10 @@ MALFORMED_DAGS: dict[str, str] = {
     "a DAG whose node has an interval past 64 bits": json.dumps(
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 2**64}]}),
     "an empty DAG text": "",
+    "a DAG whose node's id is empty": json.dumps({"schema_version": "v1", "nodes": [{"node_id": "", "node_type": "StreamInput"}]}),
+    "a DAG whose node's id is a number": json.dumps({"schema_version": "v1", "nodes": [{"node_id": 7, "node_type": "StreamInput"}]}),
+    "a DAG whose second node's id is null": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput"}, {"node_id": None, "node_type": "StreamInput"}]}),
     "a DAG whose node's interval is one past the largest 64-bit integer": json.dumps(
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 2**63, "period": 0}]}),
     "a DAG whose node's interval is one below the smallest 64-bit integer": json.dumps(

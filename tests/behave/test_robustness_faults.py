@@ -67,7 +67,7 @@ def test_a_dagmanager_answering_unknown_fails_every_malformed_dag_row(behave_run
     run = behave_run("features/robustness/dagmanager_malformed.feature", faults=["dagmanager_bad_dag_unknown"],
                      userdata={"timeout_scale": "3"})
     refusals = [name for name in run.scenarios if name.startswith("The DAG Manager refuses ")]
-    assert len(refusals) >= 11, run.explain()
+    assert len(refusals) >= 14, run.explain()
     # The rows at the 64-bit edges are diffed, not refused: a DAG Manager answering UNKNOWN to bad DAGs still diffs them.
     assert sorted(run.statuses("failed")) == sorted(refusals), run.explain()
     assert all(run.scenarios[name] == "passed" for name in run.scenarios if name not in refusals), run.explain()
