@@ -167,6 +167,7 @@ MALFORMED_DAGS: dict[str, str] = {
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 60, "period": 2**63}]}),
 }
 # The other side of each 64-bit bound: a value the field can hold is diffed like any other.
+EDGE_NODE_ID = "blake3:" + "ab" * 32
 EDGE_64_DAGS: dict[str, dict] = {
     "the largest 64-bit integer as its interval": {"interval": 2**63 - 1, "period": 0},
     "the smallest 64-bit integer as its interval": {"interval": -(2**63), "period": 0},
@@ -382,7 +383,7 @@ class RobustnessScene:
             raise SuiteError("the target gives no DAG Manager address")
         client = DagManagerClient(address, timeout=self.scenario.seconds(10))
         self.scenario.add_cleanup(client.close)
-        dag = {"schema_version": "v1", "nodes": [{"node_id": "blake3:" + "ab" * 32, "node_type": "StreamInput",
+        dag = {"schema_version": "v1", "nodes": [{"node_id": EDGE_NODE_ID, "node_type": "StreamInput",
                                                   "code_hash": "c", "config_hash": "f", "schema_hash": "s", **EDGE_64_DAGS[case]}]}
         try:
             outcome = client.diff(self.scenario.ids("edge strategy"), dag, world_id=self.scenario.ids("edge world"), execution_domain="live")
@@ -394,7 +395,7 @@ class RobustnessScene:
         case, queue_map = self.edge_diff
         if case is None:
             raise SuiteError("no DAG at a 64-bit edge was diffed yet")
-        keys = [k for k in queue_map if k.startswith("blake3:" + "ab" * 32 + ":")]
+        keys = [k for k in queue_map if k.startswith(EDGE_NODE_ID + ":")]
         if len(keys) != 1:
             raise TargetFailure(f"the diff of a DAG whose node has {case}", expected="one queue-map key for its node",
                                 observed=str(sorted(queue_map)) if queue_map else "an empty queue map")

@@ -32,20 +32,6 @@ class BehaveRun:
     def statuses(self, status: str) -> list[str]:
         return [name for name, s in self.scenarios.items() if s == status]
 
-    def merged_with(self, other: "BehaveRun") -> "BehaveRun":
-        """Two runs over disjoint selections of the same features reported as one: the worse exit code, and
-        each scenario as the run that selected it saw it (behave reports a scenario it did not select as skipped)."""
-        scenarios = dict(self.scenarios)
-        for name, status in other.scenarios.items():
-            if status != "skipped" or name not in scenarios:
-                scenarios[name] = status
-        return BehaveRun(
-            returncode=self.returncode or other.returncode,
-            output=self.output + "\n--- second run ---\n" + other.output,
-            scenarios=scenarios,
-            failures={**self.failures, **other.failures},
-        )
-
     def explain(self) -> str:
         return f"behave exited {self.returncode}; scenarios {self.scenarios}\n--- output tail ---\n{self.output[-4000:]}"
 
