@@ -27,6 +27,7 @@ Feature: A strategy run refuses bad input before submitting anything
       | a start time that is not a whole number                     | whole number                                  |
       | an end time that is not a whole number                      | whole number                                  |
       | a negative start time                                       | start                                         |
+      | a start time one second before the epoch                    | 1970                                          |
       | a window in the future                                      | future                                        |
       | a strategy module that does not exist                       | no such module                                |
       | a strategy module that imports a module that does not exist | a_dependency_nobody_installed                 |

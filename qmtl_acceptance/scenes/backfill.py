@@ -39,6 +39,7 @@ BAD_INPUT: dict[str, Callable[[], dict[str, Any]]] = {
     "a start time that is not a whole number": lambda: {"start": "1700000000.5"},
     "an end time that is not a whole number": lambda: {"end": "an hour later"},
     "a negative start time": lambda: {"start": "-60"},
+    "a start time one second before the epoch": lambda: {"start": "-1"},
     "a window in the future": _future_window,
     "a strategy module that does not exist": lambda: {"strategy_role": "missing module"},
     "a strategy class that does not exist": lambda: {"strategy_role": "missing class"},
