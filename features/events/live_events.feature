@@ -56,6 +56,20 @@ Feature: Snapshots and live events on the event stream
     Then within 2 seconds the subscriber has received 3 events
     And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
 
+  # The smallest values each frame may carry: a strategy id of one character (the id rule allows it),
+  # queues every second, a weight of 0. A schema stricter than the frames would refuse them.
+  @deviation.queue_update_snapshot_off_schema @clause.events.schema.frames_valid
+  Scenario: Frames carrying the smallest values allowed still match the schema the Gateway publishes
+    Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 1 seconds
+    And the strategy goes by the id "s"
+    And a strategy in world "alpha" is active on the long side with weight 0
+    And the same strategy is inactive on the short side
+    And the strategy in world "alpha" holds one token for both its "activation" and "queue" events
+    When a subscriber opens the event stream with the strategy's token, asking for queues tagged "price" and "btc" every 1 seconds
+    Then within 2 seconds the subscriber receives one activation snapshot per side, as WorldService holds them
+    And within 2 seconds the subscriber receives a queue snapshot for the tags "price" and "btc" every 1 seconds
+    And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
+
   @clause.events.snapshot.queue_needs_grant
   Scenario: A subscriber whose token is only for activation events receives no queue snapshot
     Given the DAG Manager has diffed a strategy whose price stream is tagged "price" and "btc" every 60 seconds

@@ -43,6 +43,7 @@ Feature: A store or a service goes down and comes back
   @deviation.status_stays_queued
   @clause.health.outage.names_component @clause.health.outage.recovers @clause.robustness.outage.tokens_issued
   @clause.robustness.outage.nothing_lost @clause.robustness.outage.accepts_without_dagmanager
+  @clause.robustness.outage.tag_query_503
   Scenario: While the DAG Manager is down the Gateway names it alone and still accepts strategies; afterwards nothing is lost
     Given within 5 seconds the Gateway reports the strategy's status as "completed"
     When the DAG Manager goes down
@@ -50,10 +51,12 @@ Feature: A store or a service goes down and comes back
     And a fresh strategy sent to world "beta" meanwhile is accepted within 5 seconds
     And the Gateway reports a status of queued, processing or completed for it right away
     And reading world "alpha" through the Gateway meanwhile is answered as ever within 5 seconds
+    And a tag query through the Gateway meanwhile is answered 503 with a detail within 5 seconds
     And an event subscription to world "alpha" is still issued within 2 seconds
     And the DAG Manager stays down for 3 seconds, both routes saying so throughout
     When the DAG Manager comes back
     Then within 10 seconds /status and /health both report every component ok again
+    And a tag query through the Gateway is answered as ever again within 5 seconds
     And the strategy accepted before the outage still reports queued, processing or completed
     And submitting the same strategy to world "beta" is refused as a duplicate of the first strategy
     And reading the strategy's "long" side in world "alpha" gives the record as last set

@@ -12,6 +12,11 @@ def step_subscribe(context, world, topics):
     context.scenes.events.subscriptions.subscribe(world, topics)
 
 
+@given('the strategy goes by the id "{strategy_id}"')
+def step_name_strategy(context, strategy_id):
+    context.scenes.events.subscriptions.name_strategy(strategy_id)
+
+
 @when("a strategy asks for an event token {bad:BadSubscription}")
 def step_subscribe_badly(context, bad):
     context.scenes.events.subscriptions.ask_badly(bad)

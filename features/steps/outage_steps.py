@@ -52,6 +52,12 @@ def step_world_read(context, world, how, limit):
     context.scenes.outages.world_read(world, how, limit)
 
 
+@then("a tag query through the Gateway meanwhile is answered {how:OutageTagQuery} within {limit:Duration}")
+@then("a tag query through the Gateway is answered {how:OutageTagQuery} again within {limit:Duration}")
+def step_tag_query(context, how, limit):
+    context.scenes.outages.tag_query(how, limit)
+
+
 @then("the strategy accepted before the outage still reports queued, processing or completed")
 def step_first_known(context):
     context.scenes.outages.first_still_known()

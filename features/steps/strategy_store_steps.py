@@ -32,6 +32,11 @@ def step_redis_dag_hash(context):
     context.scenes.strategies.stores.dag_hash_names_strategy()
 
 
+@then("Redis keeps that DAG hash without an expiry, so the DAG stays a duplicate for good")
+def step_redis_dag_hash_kept(context):
+    context.scenes.strategies.stores.dag_hash_never_expires()
+
+
 @then('Postgres and Redis both hold the status "{status}" for the strategy')
 def step_stores_agree(context, status):
     context.scenes.strategies.stores.stores_agree(status)

@@ -62,6 +62,11 @@ def step_answered_status(context, status):
     context.scenes.worldservice.answered(status)
 
 
+@then("within {limit:Duration} the Gateway answers 503 with a detail")
+def step_answered_unavailable(context, limit):
+    context.scenes.worldservice.answered_unavailable(limit)
+
+
 @then("every answer the Gateway relayed carried its own correlation id")
 def step_correlation_ids(context):
     context.scenes.worldservice.correlation_ids()

@@ -16,12 +16,13 @@ Feature: What an accepted strategy leaves in the stores
     And within 5 seconds Postgres holds the strategy's row with the meta it was submitted with
     And Postgres holds the strategy's events, the first being "INIT:queued"
 
-  @clause.strategies.stores.redis_hash @clause.strategies.stores.dag_hash_key
+  @clause.strategies.stores.redis_hash @clause.strategies.stores.dag_hash_key @clause.strategies.stores.dag_hash_permanent
   Scenario: An accepted strategy is recorded in Redis with its DAG and the DAG's hash
     When the strategy author submits it to worlds "alpha" and "beta" for the "backtest" domain
     Then the submission is accepted with a strategy id
     And Redis holds the strategy's hash with its DAG, the DAG's hash and its state
     And Redis maps that DAG hash to the strategy
+    And Redis keeps that DAG hash without an expiry, so the DAG stays a duplicate for good
 
   @clause.strategies.bindings.postgres @clause.strategies.bindings.each_world
   Scenario: An accepted strategy is bound in Postgres and WorldService to each of its worlds
@@ -37,9 +38,10 @@ Feature: What an accepted strategy leaves in the stores
     Then Postgres binds each accepted strategy to its worlds and to no other world
     And within 5 seconds the worlds list this scenario's strategies as submitted
 
-  @clause.strategies.duplicate.no_trace
+  @clause.strategies.duplicate.no_trace @clause.strategies.stores.dag_hash_permanent
   Scenario: A duplicate submission leaves no record of its own
     When the strategy author submits it to world "alpha" for the "live" domain
     Then the submission is accepted with a strategy id
     And submitting the same strategy again under other meta is refused and leaves no strategies row
     And Redis maps that DAG hash to the strategy
+    And Redis keeps that DAG hash without an expiry, so the DAG stays a duplicate for good

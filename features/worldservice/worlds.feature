@@ -81,6 +81,26 @@ Feature: Worlds through the Gateway
     Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading the strategy's "long" side in world "alpha" gives the record as last set
 
+  # WorldService keeps its worlds and activations in Redis. While that store is down WorldService cannot
+  # serve a read or a change, which to a client of the Gateway is WorldService unavailable: a 503 with a
+  # detail, promptly (not a 500, a 504 or a hang), and afterwards everything set before is back.
+  @serial @use.with_restarts=available @clause.worldservice.proxy.store_down_503 @clause.worldservice.proxy.no_internal_address
+  @clause.worldservice.outage.nothing_lost
+  Scenario: While WorldService's store is down the Gateway answers 503, and afterwards its worlds and activations are back
+    Given world "alpha" is created through the Gateway with the name "Alpha desk"
+    And the strategy's "long" side in world "alpha" is set active with weight 0.5
+    When Redis goes down
+    And world "alpha" is read through the Gateway
+    Then within 5 seconds the Gateway answers 503 with a detail
+    When the strategy's "short" side in world "alpha" is set active with weight 1
+    Then within 5 seconds the Gateway answers 503 with a detail
+    And every answer the Gateway relayed carried its own correlation id
+    And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
+    When Redis comes back
+    Then within 10 seconds /status and /health both report every component ok again
+    And reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
+    And reading the strategy's "long" side in world "alpha" gives the record as last set
+
   # A WorldService that redirects a trailing slash (as a FastAPI one does by default) names its own
   # address in the Location: the Gateway must refuse such a path or point the redirect at itself.
   @clause.worldservice.proxy.no_internal_address

@@ -63,6 +63,10 @@ class GatewayRedis:
     def dag_hash_owner(self, dag_hash: str) -> str | None:
         return self._do("a DAG-hash key", self._r.get, f"dag_hash:{dag_hash}")
 
+    def expiry_ms(self, key: str) -> int:
+        """PTTL of a key: -1 when it never expires, -2 when there is no such key."""
+        return int(self._do("a key's expiry", self._r.pttl, key))
+
     def strategy_queue(self) -> list[str]:
         return self._do("the strategy queue", self._r.lrange, "strategy_queue", 0, -1)
 

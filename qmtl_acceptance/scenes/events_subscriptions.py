@@ -61,9 +61,17 @@ class Subscriptions:
         self.worlds = worlds
         self.held: list[Holder] = []
         self.refusal: tuple[Answer, str] | None = None
+        # Strategies the Gherkin names by an id of its own (the shortest one an id may be, say).
+        self.named: dict[str, str] = {}
 
     def strategy(self, which: str = "strategy") -> str:
-        return self.scenario.ids(which)
+        return self.named.get(which) or self.scenario.ids(which)
+
+    def name_strategy(self, strategy_id: str, which: str = "strategy") -> None:
+        """From now on the strategy goes by this id; its worlds are the scenario's own, so no other run shares it."""
+        if which in self.named or any(h.strategy_id == self.scenario.ids(which) for h in self.held):
+            raise AssertionError(f"the {which} already has an id")
+        self.named[which] = strategy_id
 
     def subscribe(self, role: str, topics: list[str], strategy: str = "strategy") -> Holder:
         world_id, strategy_id = self.worlds[role], self.strategy(strategy)

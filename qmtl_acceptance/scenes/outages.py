@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 COMPONENTS = {"Redis": "redis", "Postgres": "postgres", "the DAG Manager": "dagmanager", "WorldService": "worldservice"}
 # How a /worlds read is answered during an outage: as ever, or the contract's 503 when WorldService is the one down.
 WORLD_READS = ("as ever", '503 "WorldService unavailable"')
-CHOICES = {"Component": tuple(COMPONENTS), "OutageWorldRead": WORLD_READS}
+# How GET /queues/by_tag is answered: as ever, or 503 with a detail while the DAG Manager it asks is down.
+TAG_QUERIES = ("as ever", "503 with a detail")
+CHOICES = {"Component": tuple(COMPONENTS), "OutageWorldRead": WORLD_READS, "OutageTagQuery": TAG_QUERIES}
 INTERNAL_MARKS = ("Traceback", "127.0.0.1", "localhost:", ".py\"")
 
 
@@ -186,6 +188,25 @@ class OutagesScene:
             self.world_read_served(role, within)
         else:
             self.world_read_unavailable(role, within)
+
+    def tag_query(self, how: str, within: float) -> None:
+        """GET /queues/by_tag needs the DAG Manager: 503 with a detail while it is down (the query itself is
+        well formed, so no 4xx, and no empty list as if no queue carried the tag); 200 with a list otherwise."""
+        answer = self.target.gateway.queues_by_tag([self.scenario.ids("outage tag")], 60)
+        self.scenario.observe("tag query", answer.describe())
+        self._in_time("a tag query", answer, within)
+        body = answer.body if isinstance(answer.body, dict) else {}
+        if how == TAG_QUERIES[0]:
+            if answer.status != 200 or not isinstance(body.get("queues"), list):
+                raise TargetFailure("a tag query", expected='HTTP 200 {"queues":[...]}', observed=answer.describe())
+            return
+        detail = body.get("detail")
+        if answer.status != 503 or not isinstance(detail, str) or not detail.strip():
+            raise TargetFailure("a tag query with the DAG Manager down", expected="HTTP 503 with a non-empty detail",
+                                observed=answer.describe())
+        leaked = [mark for mark in INTERNAL_MARKS if mark in detail]
+        if leaked:
+            raise TargetFailure(f"the 503's detail shows internals ({leaked}): {detail!r}")
 
     # -- what outlived the outage
     def first_still_known(self) -> None:

@@ -106,6 +106,21 @@ class StoresPart:
             raise TargetFailure("the DAG-hash key", expected=f"dag_hash:<sha256> naming {accepted.strategy_id}",
                                 observed=str(owners))
 
+    def dag_hash_never_expires(self) -> None:
+        """The Gateway refuses a DAG it has seen before, however long ago: the key saying so has no expiry."""
+        accepted = self.scene.state.accepted[0]
+        hashes = [self.dag_hash] if self.dag_hash else sorted(dag_hash_candidates(accepted.dag.as_json()))
+        owned = [h for h in hashes if self.redis.dag_hash_owner(h) == accepted.strategy_id]
+        if not owned:
+            raise TargetFailure("the DAG-hash key", expected=f"dag_hash:<sha256> naming {accepted.strategy_id}",
+                                observed=f"none of {hashes} names it")
+        expiry = self.redis.expiry_ms(f"dag_hash:{owned[0]}")
+        self.scene.scenario.observe("PTTL of the DAG-hash key", str(expiry))
+        if expiry != -1:
+            raise TargetFailure(f"dag_hash:{owned[0]} of strategy {accepted.strategy_id}",
+                                expected="no expiry (PTTL -1): the DAG stays a duplicate for good",
+                                observed=f"PTTL {expiry} ms")
+
     def stores_agree(self, status: str) -> None:
         strategy_id = self.scene.state.latest.strategy_id
         row = self.postgres.strategy(strategy_id)

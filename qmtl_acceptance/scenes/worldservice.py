@@ -139,6 +139,15 @@ class WorldServiceScene:
             wanted = f"HTTP {status}" + (f" {{'detail': {detail!r}}}" if detail is not None else "")
             raise TargetFailure(expected=wanted, observed=answer.describe())
 
+    def answered_unavailable(self, within: float) -> None:
+        """A request WorldService cannot serve just now: 503 with a one-line detail, in time (not a 500, a 504 or a hang)."""
+        answer = self._last()
+        detail = answer.body.get("detail") if isinstance(answer.body, dict) else None
+        limit = self.scenario.seconds(within)
+        if answer.status != 503 or not isinstance(detail, str) or not detail.strip() or answer.elapsed > limit:
+            raise TargetFailure(expected=f"HTTP 503 with a non-empty detail within {limit:.2f} s",
+                                observed=f"{answer.describe()} after {answer.elapsed:.2f} s")
+
     def correlation_ids(self) -> None:
         if not self.relayed:
             raise AssertionError("the Gateway relayed no answer in this scenario")

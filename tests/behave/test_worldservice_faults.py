@@ -10,6 +10,7 @@ NAMING_CHECKED = [
     "Reading a world nobody created is answered not found",
     "The decision for each of two worlds names that world, with its mode, domain, time to live and etag",
     "While WorldService is down the Gateway answers 503, and afterwards its worlds and activations are back",
+    "While WorldService's store is down the Gateway answers 503, and afterwards its worlds and activations are back",
     *(SLASHED.format(what) for what in ("the list of worlds", 'world "alpha"', 'the decision for world "alpha"')),
 ]
 
@@ -19,10 +20,10 @@ def _base(name: str) -> str:
 
 
 def test_the_worlds_feature_passes_on_the_reference_stack(behave_run):
-    # The outage scenario restarts WorldService: a stack of its own.
+    # The outage scenarios restart WorldService and Redis: a stack of its own.
     run = behave_run(WORLDS, own_stack=True)
     assert run.returncode == 0 and not run.statuses("failed"), run.explain()
-    assert len(run.statuses("passed")) == 29, run.explain()
+    assert len(run.statuses("passed")) == 30, run.explain()
 
 
 def test_answers_naming_worldservice_fail_every_scenario_that_checks_them(behave_run):
