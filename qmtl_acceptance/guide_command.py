@@ -64,10 +64,15 @@ def run_guide_command(config: SuiteConfig, *, start: int, end: int, gateway_url:
     base = installation_command(config)
     assert base is not None, "no installation command on this target"  # the scenario's active tag excludes it
     argv = [*base, "tools", "sdk", "run", sample_strategy(config), "--start-time", str(start), "--end-time", str(end)]
+    root = Path(__file__).resolve().parent.parent
     env = {**os.environ, GATEWAY_URL_ENV: gateway_url}
+    if config.target == "reference":
+        # The console script imports whatever the environment installed (an editable install may point at another
+        # checkout); the checkout under test comes first, as `python -m` would have it.
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH", "")) if p)
     began = time.monotonic()
     try:
-        done = subprocess.run(argv, cwd=Path(__file__).resolve().parent.parent, env=env, capture_output=True, text=True,
+        done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True,
                               timeout=config.seconds(deadline), stdin=subprocess.DEVNULL)
         return GuideRun(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - began)
     except subprocess.TimeoutExpired as exc:

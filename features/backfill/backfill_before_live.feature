@@ -121,3 +121,4 @@ Feature: History is loaded before live processing begins
     When the guide's sample strategy runs twice with a backfill from 1700000000 to 1700003600
     Then both backfill runs finish successfully within 30 seconds each
     And both backfill runs loaded the same bars, cached the same rows, computed the same live results and ran as one strategy
+    And the second backfill run says its strategy was already registered, and the first does not

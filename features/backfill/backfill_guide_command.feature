@@ -18,3 +18,10 @@ Feature: The guide's own backfill command
     When the guide's command backfills its sample strategy from 1700000000 to 1700003600 with the target's own installation
     Then the guide's command finishes successfully within 30 seconds
     And the guide's command says it backfilled the price and trend streams for exactly 1700000000 to 1700003600
+
+  # The line names no Gateway, so the command must take it from QMTL_GATEWAY_URL: naming one where nothing
+  # listens, it fails as a run whose Gateway cannot be reached, about that address and no other.
+  @use.with_installation=runnable @clause.backfill.guide.gateway_from_env @deviation.backfill_cli_removed
+  Scenario: The guide's command goes to the Gateway QMTL_GATEWAY_URL names, even one that cannot be reached
+    When the guide's command backfills its sample strategy from 1700000000 to 1700003600 with the target's own installation, QMTL_GATEWAY_URL naming a Gateway that cannot be reached
+    Then the guide's command exits 3, its error line naming the Gateway address QMTL_GATEWAY_URL gave

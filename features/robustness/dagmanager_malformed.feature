@@ -27,6 +27,8 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
       | a DAG whose node's interval is one past the largest 64-bit integer  |
       | a DAG whose node's interval is one below the smallest 64-bit integer |
       | a DAG whose node's period is one past the largest 64-bit integer    |
+      | a DAG whose node's interval is NaN                                  |
+      | a DAG whose node's period is NaN                                    |
 
   @clause.robustness.dagmanager.int64_edges
   Scenario Outline: The DAG Manager diffs a DAG whose node has <case>
@@ -37,3 +39,16 @@ Feature: The DAG Manager refuses a malformed DAG with a reason
       | case                                        |
       | the largest 64-bit integer as its interval  |
       | the smallest 64-bit integer as its interval |
+
+  # JSON has one number type: an interval or period written with a zero fraction is that integer, as the
+  # node-id pre-image reads it (interval and period as integers), so the Gateway accepts such a node and
+  # its worker then diffs it; NaN (which Python's JSON reader takes) is no integer and is refused above.
+  @clause.robustness.dagmanager.zero_fraction_integers
+  Scenario Outline: The DAG Manager diffs a DAG whose node has <case>, as the integer it equals
+    When the DAG Manager diffs a DAG whose node has <case>
+    Then the diff names one queue for that node, its queue-map key naming interval <interval>
+
+    Examples:
+      | case                              | interval |
+      | an interval of 60 written as 60.0 | 60       |
+      | a period of 5 written as 5.0      | 60       |

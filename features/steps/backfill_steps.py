@@ -126,6 +126,11 @@ def step_identical(context):
     context.scenes.backfill.runs_identical()
 
 
+@then("the second backfill run says its strategy was already registered, and the first does not")
+def step_second_registered(context):
+    context.scenes.backfill.second_run_says_already_registered()
+
+
 @when("the guide's strategy runner is started against a Gateway that {failure:GatewayFailure}")
 def step_run_broken_gateway(context, failure):
     context.scenes.backfill.run_against_broken_gateway(failure)
@@ -189,3 +194,14 @@ def step_guide_finished(context, limit):
 @then("the guide's command says it backfilled the price and trend streams for exactly {start:d} to {end:d}")
 def step_guide_backfilled(context, start, end):
     context.scenes.backfill.guide_command_backfilled(["price", "trend"], start, end)
+
+
+@when("the guide's command backfills its sample strategy from {start:d} to {end:d} with the target's own installation, "
+      "QMTL_GATEWAY_URL naming a Gateway that cannot be reached")
+def step_guide_command_unreachable(context, start, end):
+    context.scenes.backfill.run_guide_command_unreachable(start, end)
+
+
+@then("the guide's command exits {code:d}, its error line naming the Gateway address QMTL_GATEWAY_URL gave")
+def step_guide_unreachable(context, code):
+    context.scenes.backfill.guide_command_could_not_reach(code)

@@ -72,6 +72,11 @@ def step_edge_diff_queue(context):
     context.scenes.robustness.edge_diff_has_its_queue()
 
 
+@then("the diff names one queue for that node, its queue-map key naming interval {interval:d}")
+def step_edge_diff_key_interval(context, interval):
+    context.scenes.robustness.edge_diff_key_names_interval(interval)
+
+
 @then("the DAG Manager refuses it with {code} and a reason")
 def step_dagmanager_refused(context, code):
     context.scenes.robustness.dagmanager_refused(code)

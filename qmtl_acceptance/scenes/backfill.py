@@ -63,6 +63,7 @@ class BackfillScene:
         self.runs: list[RunnerRun] = []
         self.by_world: dict[str, RunnerRun] = {}
         self.guide_run: GuideRun | None = None
+        self.guide_gateway_url = ""
 
     # -- running
     def run(self, *, start: Any, end: Any, live_bars: int = 3, strategy_role: str = "sample",
@@ -345,6 +346,18 @@ class BackfillScene:
         if not missing or unnamed:
             raise TargetFailure(f"the runner's warning names each missing bar {missing}; it did not name {unnamed}", observed=repr(run.stderr.strip()))
 
+    def second_run_says_already_registered(self) -> None:
+        """The duplicate answer is news to the user: the second run's summary says so, the first's does not."""
+        if len(self.runs) < 2:
+            raise AssertionError("the scenario ran the backfill fewer than twice")
+        said = [any(line.startswith("submitted ") and "already registered" in line for line in run.stdout.splitlines())
+                for run in self.runs[:2]]
+        if said != [False, True]:
+            raise TargetFailure("the runs' summaries say whether the strategy was already registered",
+                                expected="the second run's only", observed=" | ".join(
+                                    next((ln for ln in run.stdout.splitlines() if ln.startswith("submitted ")), "(no submitted line)")
+                                    for run in self.runs[:2]))
+
     def runs_identical(self) -> None:
         if len(self.runs) < 2:
             raise AssertionError("the scenario ran the backfill fewer than twice")
@@ -365,10 +378,28 @@ class BackfillScene:
                                 f"second {[two[k] for k in differing]!s:.600}")
 
     # -- the guide's own command
-    def run_guide_command(self, start: int, end: int) -> None:
+    def run_guide_command(self, start: int, end: int, *, gateway_url: str | None = None) -> None:
+        self.guide_gateway_url = gateway_url or self.target.endpoints.gateway_url
         self.guide_run = run_guide_command(self.target.config, start=start, end=end,
-                                           gateway_url=self.target.endpoints.gateway_url, deadline=RUN_LIMIT_SECONDS)
+                                           gateway_url=self.guide_gateway_url, deadline=RUN_LIMIT_SECONDS)
         self.scenario.observe("the guide's command", self.guide_run.describe())
+
+    def run_guide_command_unreachable(self, start: int, end: int) -> None:
+        """QMTL_GATEWAY_URL names a loopback port where nothing listens: only a command that reads it goes there."""
+        self.run_guide_command(start, end, gateway_url=unreachable_gateway_url())
+
+    def guide_command_could_not_reach(self, code: int) -> None:
+        run = self.guide_run
+        if run is None:
+            raise AssertionError("the guide's command was not run in this scenario")
+        address = self.guide_gateway_url.split("://", 1)[-1]
+        if run.returncode != code:
+            raise TargetFailure(f"the guide's command with QMTL_GATEWAY_URL={self.guide_gateway_url} (nothing listens there)",
+                                expected=f"exit {code}", observed=run.describe())
+        named = [line for line in run.stderr.splitlines() if address in line]
+        if not named:
+            raise TargetFailure(f"the guide's command names the Gateway QMTL_GATEWAY_URL gave ({address}) in its error line",
+                                observed=repr(run.stderr.strip()[-1500:]))
 
     def guide_command_finished(self, seconds: float) -> None:
         run = self.guide_run

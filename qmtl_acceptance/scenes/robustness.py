@@ -165,12 +165,20 @@ MALFORMED_DAGS: dict[str, str] = {
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": -(2**63) - 1, "period": 0}]}),
     "a DAG whose node's period is one past the largest 64-bit integer": json.dumps(
         {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 60, "period": 2**63}]}),
+    # Python's JSON reader takes the NaN literal; a number that is no number is no integer either.
+    "a DAG whose node's interval is NaN": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": float("nan"), "period": 0}]}),
+    "a DAG whose node's period is NaN": json.dumps(
+        {"schema_version": "v1", "nodes": [{"node_id": "a", "node_type": "StreamInput", "interval": 60, "period": float("nan")}]}),
 }
 # The other side of each 64-bit bound: a value the field can hold is diffed like any other.
 EDGE_NODE_ID = "blake3:" + "ab" * 32
 EDGE_64_DAGS: dict[str, dict] = {
     "the largest 64-bit integer as its interval": {"interval": 2**63 - 1, "period": 0},
     "the smallest 64-bit integer as its interval": {"interval": -(2**63), "period": 0},
+    # JSON has one number type: 60.0 is the integer 60, as the node-id pre-image reads it.
+    "an interval of 60 written as 60.0": {"interval": 60.0, "period": 0},
+    "a period of 5 written as 5.0": {"interval": 60, "period": 5.0},
 }
 
 SERVICES = ("Gateway", "WorldService")
@@ -399,6 +407,14 @@ class RobustnessScene:
         if len(keys) != 1:
             raise TargetFailure(f"the diff of a DAG whose node has {case}", expected="one queue-map key for its node",
                                 observed=str(sorted(queue_map)) if queue_map else "an empty queue map")
+
+    def edge_diff_key_names_interval(self, interval: int) -> None:
+        self.edge_diff_has_its_queue()
+        case, queue_map = self.edge_diff
+        key = next(k for k in queue_map if k.startswith(EDGE_NODE_ID + ":"))
+        if not key.startswith(f"{EDGE_NODE_ID}:{interval}:"):
+            raise TargetFailure(f"the queue-map key of a node with {case}", expected=f"<node_id>:{interval}:<bucket>#ck=...",
+                                observed=key)
 
     def dagmanager_refused(self, code: str) -> None:
         if self.refusal is None:
