@@ -22,7 +22,7 @@ Feature: Diffing a strategy with the DAG Manager
   # The node ids are the contract's pre-image of such params: the text of the list or string,
   # or the config when params is null.
   @clause.dagmanager.diff.params_not_object @clause.dagmanager.diff.queue_per_node @clause.dagmanager.diff.key_shape
-  @clause.dagmanager.diff.value_shape
+  @clause.dagmanager.diff.value_shape @deviation.diff_domain_safe_mode_backtest @deviation.buffering_on_schema_change_only
   Scenario Outline: A strategy whose nodes' params are <params> is diffed like any other
     Given a freshly built strategy of a price stream and one computation whose params are <params>
     When the DAG Manager diffs it for world "alpha" in the "live" domain, acknowledging every chunk
@@ -39,6 +39,7 @@ Feature: Diffing a strategy with the DAG Manager
       | null, their settings in config        |
 
   @clause.dagmanager.diff.namespace @clause.dagmanager.diff.worlds_apart @clause.dagmanager.diff.version_increases
+  @deviation.compute_key_ignores_request
   Scenario Outline: A strategy diffed for two worlds in the "<domain>" domain gets each world's own queues
     Given a freshly built strategy of a price stream and one computation
     When the DAG Manager diffs it for worlds "alpha" and "beta" in the "<domain>" domain, acknowledging every chunk
@@ -46,13 +47,18 @@ Feature: Diffing a strategy with the DAG Manager
     And no queue or compute key is shared between the two worlds
     And the second diff's version is above the first's
 
+    @deviation.diff_domain_safe_mode_backtest
     Examples:
       | domain   |
       | live     |
       | dryrun   |
+
+    Examples: The domain QMTL falls back to
+      | domain   |
       | backtest |
 
   @clause.dagmanager.diff.simultaneous @clause.dagmanager.diff.namespace
+  @deviation.diff_domain_safe_mode_backtest @deviation.compute_key_ignores_request @deviation.concurrent_diffs_share_a_stream
   Scenario: One strategy diffed for two worlds in simultaneous calls gets both worlds' queues
     Given a freshly built strategy of 120 streams each feeding one computation
     When the DAG Manager diffs it for worlds "alpha" and "beta" in the "live" domain in simultaneous calls
@@ -60,6 +66,7 @@ Feature: Diffing a strategy with the DAG Manager
     And no queue or compute key is shared between the two worlds
 
   @clause.dagmanager.diff.compute_key_per_run @clause.dagmanager.diff.version_increases
+  @deviation.compute_key_ignores_request
   Scenario Outline: Two diffs for one world that differ only in their <field> get different compute keys
     Given a freshly built strategy of a price stream and one computation
     When the DAG Manager diffs it twice for world "alpha", the two runs differing only in their <field>
@@ -85,7 +92,8 @@ Feature: Diffing a strategy with the DAG Manager
       | 120 streams each feeding one computation                       |
 
   @clause.dagmanager.diff.several_chunks @clause.dagmanager.diff.queue_per_node @clause.dagmanager.diff.sentinel
-  @clause.dagmanager.diff.version @clause.dagmanager.ack.answer_echoes
+  @clause.dagmanager.diff.version @clause.dagmanager.ack.answer_echoes @deviation.diff_domain_safe_mode_backtest
+  @deviation.chunks_repeat_whole_map
   Scenario: A large strategy's diff arrives in several chunks that together hold every node's queue once
     Given a freshly built strategy of 120 streams each feeding one computation
     When the DAG Manager diffs it for world "alpha" in the "live" domain, acknowledging every chunk
@@ -127,7 +135,7 @@ Feature: Diffing a strategy with the DAG Manager
       | middle   |
       | last     |
 
-  @clause.dagmanager.diff.rebuffer_only_new
+  @clause.dagmanager.diff.rebuffer_only_new @deviation.diff_domain_safe_mode_backtest
   Scenario: Diffed again unchanged, a strategy is asked to buffer nothing
     Given a freshly built strategy of three streams read by no computation
     And the DAG Manager has diffed it for world "alpha" in the "live" domain
@@ -144,7 +152,7 @@ Feature: Diffing a strategy with the DAG Manager
     And no other chunk arrived while the first was unacknowledged
     And the diff ended with its deadline exceeded
 
-  @clause.dagmanager.ack.late_ack_completes
+  @clause.dagmanager.ack.late_ack_completes @deviation.diff_domain_safe_mode_backtest
   Scenario: A late acknowledgement still completes the diff
     Given a freshly built strategy of a price stream and one computation
     When the DAG Manager diffs it for world "alpha", acknowledging each chunk only when it arrives the second time
@@ -152,6 +160,7 @@ Feature: Diffing a strategy with the DAG Manager
     And every chunk arrived exactly twice and the diff still delivered every node's queue
 
   @clause.dagmanager.ack.resend_exact_chunk @clause.dagmanager.ack.stop_and_wait @clause.dagmanager.diff.several_chunks
+  @deviation.chunks_repeat_whole_map @deviation.diff_domain_safe_mode_backtest
   Scenario Outline: Withholding the acknowledgement of the <position> chunk makes exactly that chunk come again
     Given a freshly built strategy of 120 streams each feeding one computation
     When the DAG Manager diffs it for world "alpha", acknowledging the <position> chunk only when it arrives the second time
@@ -175,6 +184,10 @@ Feature: Diffing a strategy with the DAG Manager
     Examples:
       | mistake                    |
       | another strategy's sentinel |
+
+    @deviation.ack_ignores_chunk_id
+    Examples: A chunk id QMTL does not read
+      | mistake                    |
       | the next chunk's id         |
 
   @deviation.diff_malformed_unknown @clause.dagmanager.diff.malformed_invalid_argument

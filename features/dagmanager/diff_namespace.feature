@@ -19,13 +19,17 @@ Feature: The world and domain a diff names its queues under
     Examples:
       | naming                                                                       | world | domain   |
       | its world as "world_id" and its domain as "execution_domain"                 | alpha | backtest |
-      | its world as "world" and its domain as "domain"                              | alpha | dryrun   |
       | an empty "world" and its world as "world_id"                                 | alpha | backtest |
       | a null "world" and its world as "world_id"                                   | alpha | backtest |
       | world "alpha" as "world" and world "beta" as "world_id"                      | alpha | backtest |
-      | an empty "execution_domain" and its domain as "domain"                       | alpha | dryrun   |
       | the "backtest" domain as "execution_domain" and the "dryrun" domain as "domain" | alpha | backtest |
       | its domain in capital letters                                                | alpha | backtest |
+
+    @deviation.diff_domain_safe_mode_backtest
+    Examples: A domain other than the one QMTL falls back to
+      | naming                                                                       | world | domain   |
+      | its world as "world" and its domain as "domain"                              | alpha | dryrun   |
+      | an empty "execution_domain" and its domain as "domain"                       | alpha | dryrun   |
       | its world and no domain                                                      | alpha | live     |
 
   @deviation.diff_namespace_from_meta_only @clause.dagmanager.diff.namespace

@@ -8,7 +8,8 @@ Feature: A DAG Manager restart
     Given the QMTL stack is running
     And a gRPC connection to the DAG Manager
 
-  @clause.dagmanager.restart.nothing_lost @clause.dagmanager.health.status_running
+  @clause.dagmanager.restart.nothing_lost @clause.dagmanager.health.status_running @deviation.in_memory_dagmanager_forgets
+  @deviation.diff_domain_safe_mode_backtest
   Scenario: After a restart the DAG Manager still lists a strategy's queues and counts its diffs on
     Given a freshly built strategy of a price stream, a volume stream and two computations
     And the DAG Manager has diffed it for world "alpha" in the "live" domain

@@ -36,9 +36,13 @@ Feature: Event-stream tokens and the handshake
       | presented                                             |
       | a token that has expired                              |
       | a token that expired 2 seconds ago                    |
-      | a token without an expiry                             |
       | a token issued for another audience                   |
       | a token whose audience list leaves out the controlbus |
+
+    @use.with_signing=available @deviation.token_without_expiry_accepted
+    Examples: Signed as the Gateway signs, with no expiry
+      | presented                                             |
+      | a token without an expiry                             |
 
   @clause.events.handshake.header_token @clause.events.handshake.query_token @clause.events.handshake.header_first
   @clause.events.handshake.valid_until_exp @clause.events.tokens.aud_string_or_array
@@ -57,6 +61,10 @@ Feature: Event-stream tokens and the handshake
     Examples: Signed as the Gateway signs
       | presented                                               |
       | a token that expires in 3 seconds                       |
+
+    @use.with_signing=available @deviation.audience_list_refused
+    Examples: Signed as the Gateway signs, for a list of audiences
+      | presented                                               |
       | a token whose audience is a list holding the controlbus |
 
   # The Gateway speaks no named subprotocol: a subscriber offering some is let in with none selected,

@@ -54,6 +54,10 @@ Feature: Keeping an event stream open
       | token                                           |
       | a token whose signature was tampered with       |
       | text that is not a token                        |
+
+    @deviation.refresh_without_token_ignored
+    Examples: A refresh carrying no token
+      | token                                           |
       | no token at all                                 |
 
     @use.with_signing=available

@@ -18,7 +18,7 @@ Feature: World isolation on the event stream
     Then within 2 seconds the subscriber of world "beta" receives that activation change
     And for 1 second the subscriber of world "alpha" receives no event of world "beta"
 
-  @clause.events.isolation.snapshot
+  @clause.events.isolation.snapshot @deviation.activation_snapshot_stops_at_missing_side
   Scenario: Each world's subscriber receives its own world's snapshot and never the other world's
     Given one strategy runs in worlds "alpha" and "beta"
     And a strategy in world "alpha" is active on the long side with weight 0.7

@@ -60,9 +60,9 @@ def step_stats_sizes(context):
     context.scenes.dagmanager.admin.sizes_not_negative()
 
 
-@then("they list exactly the strategy's queues whose names hold that filter, and at least one")
+@then("they list each of the strategy's queues whose names hold that filter, and there is at least one")
 def step_stats_filtered(context):
-    context.scenes.dagmanager.admin.lists_exactly_matching()
+    context.scenes.dagmanager.admin.lists_matching()
 
 
 @given("the DAG Manager has cleaned up the strategy")

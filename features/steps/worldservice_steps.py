@@ -113,6 +113,11 @@ def step_etags_count_up(context, strategy, side, world):
     context.scenes.worldservice.etags_count_up(strategy, side, world)
 
 
+@then('the etags of {strategy:StrategyRole}\'s "{side}" side in world "{world}" count up with each change')
+def step_etags_increase(context, strategy, side, world):
+    context.scenes.worldservice.etags_count_up(strategy, side, world, by_one=False)
+
+
 @when("WorldService is stopped")
 def step_stop_worldservice(context):
     context.scenes.worldservice.stop_worldservice()

@@ -19,7 +19,11 @@ Feature: Dry runs
     Examples:
       | domain   |
       | backtest |
-      | live     |
+
+    @deviation.domain_from_world_decision
+    Examples: A domain the world has not decided
+      | domain |
+      | live   |
 
   @deviation.dry_run_slow_for_several_worlds @clause.strategies.dry_run.per_world @clause.strategies.dry_run.records_nothing
   Scenario: A dry run names every node's queues by world and execution domain and records nothing

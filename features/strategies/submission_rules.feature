@@ -70,6 +70,11 @@ Feature: Strategy submission rules
       | a strategy whose checksum covers only its first node              | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy whose checksum covers its node ids in sorted order     | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
       | a strategy whose checksum covers its node ids joined by commas    | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
+
+    @clause.strategies.checksum.mismatch_400 @clause.strategies.rules.order @clause.strategies.bindings.refused_unbound
+    @deviation.node_fields_before_checksum
+    Examples: A bad checksum is refused before a node's missing fields
+      | case                                                              | status | code                | evidence                         | worlds  |
       | a strategy with a bad checksum and a node lacking its config hash | 400    | E_CHECKSUM_MISMATCH | nothing more than the error code | neither |
 
     @clause.strategies.checksum.out_of_range_400 @clause.strategies.checksum.mismatch_400 @clause.strategies.bindings.refused_unbound

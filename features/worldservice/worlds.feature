@@ -67,6 +67,7 @@ Feature: Worlds through the Gateway
     And no answer the Gateway relayed names WorldService's own address or points outside the Gateway's /worlds
 
   @serial @use.with_restarts=available @clause.worldservice.proxy.unavailable_503 @clause.worldservice.proxy.no_internal_address @clause.worldservice.outage.nothing_lost
+  @deviation.worldservice_down_500
   Scenario: While WorldService is down the Gateway answers 503, and afterwards its worlds and activations are back
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     And the strategy's "long" side in world "alpha" is set active with weight 0.5
@@ -81,16 +82,17 @@ Feature: Worlds through the Gateway
     Then reading world "alpha" through the Gateway gives it named "Alpha desk", active and not allowed to go live
     And reading the strategy's "long" side in world "alpha" gives the record as last set
 
-  # WorldService keeps its worlds and activations in Redis. While that store is down WorldService cannot
-  # serve a read or a change, which to a client of the Gateway is WorldService unavailable: a 503 with a
+  # WorldService keeps its activations in Redis (the reference stack its worlds too; QMTL keeps worlds in
+  # its SQL database, so a world still reads while Redis is down). While that store is down WorldService
+  # cannot serve an activation, which to a client of the Gateway is WorldService unavailable: a 503 with a
   # detail, promptly (not a 500, a 504 or a hang), and afterwards everything set before is back.
   @serial @use.with_restarts=available @clause.worldservice.proxy.store_down_503 @clause.worldservice.proxy.no_internal_address
-  @clause.worldservice.outage.nothing_lost
+  @clause.worldservice.outage.nothing_lost @deviation.worldservice_store_down_500
   Scenario: While WorldService's store is down the Gateway answers 503, and afterwards its worlds and activations are back
     Given world "alpha" is created through the Gateway with the name "Alpha desk"
     And the strategy's "long" side in world "alpha" is set active with weight 0.5
     When Redis goes down
-    And world "alpha" is read through the Gateway
+    And the strategy's "long" side in world "alpha" is read through the Gateway
     Then within 5 seconds the Gateway answers 503 with a detail
     When the strategy's "short" side in world "alpha" is set active with weight 1
     Then within 5 seconds the Gateway answers 503 with a detail

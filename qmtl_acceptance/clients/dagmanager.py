@@ -199,14 +199,16 @@ class DagManagerClient:
         ack_plan: AckPlan | None = None,
         timeout: float | None = None,
     ) -> DiffOutcome:
-        """Run a diff, acknowledging each chunk when its ``ack_on_copy``-th copy arrives.
+        """Run a diff, acknowledging each chunk when its ``ack_on_copy``-th copy arrives, and every copy after it.
 
-        ``ack_on_copy=1`` is the well-behaved caller; 2 withholds each first
-        acknowledgement, so a working DAG Manager must send every chunk twice.
+        ``ack_on_copy=1`` is the well-behaved caller: it acknowledges every message it receives, since a chunk
+        identical to the one before may be the next chunk rather than a re-send (real QMTL puts the whole queue
+        map in every chunk and no chunk id on the wire). 2 withholds each first acknowledgement, so a working DAG
+        Manager must send every chunk twice.
         An error status raises; see ``diff_without_acks`` to watch a stream expire.
         ``ack_plan``, when given, decides instead which acknowledgements each message gets.
         """
-        plan = ack_plan or (lambda chunk_id, copy, sentinel: [(sentinel, chunk_id)] if copy == ack_on_copy else [])
+        plan = ack_plan or (lambda chunk_id, copy, sentinel: [(sentinel, chunk_id)] if copy >= ack_on_copy else [])
         outcome = self._run_diff(
             pb.DiffRequest(
                 strategy_id=strategy_id,

@@ -70,7 +70,8 @@ class GatewayClient:
         except httpx.ConnectError as exc:
             raise StackError(f"the Gateway at {self.base_url} is unreachable: {exc}") from None
         except httpx.TimeoutException:
-            raise GatewayDidNotAnswer(f"the Gateway did not answer {method} {path} within {self.timeout:.1f} s") from None
+            waited = kwargs.get("timeout") or self.timeout
+            raise GatewayDidNotAnswer(f"the Gateway did not answer {method} {path} within {waited:.1f} s") from None
         try:
             body: Any = response.json()
         except ValueError:
@@ -136,8 +137,11 @@ class GatewayClient:
         """POST /strategies with a body exactly as given (crafted, possibly malformed, submissions)."""
         return self.request("POST", "/strategies", json=body)
 
-    def dry_run_body(self, body: Any) -> Answer:
-        return self.request("POST", "/strategies/dry-run", json=body)
+    def dry_run_body(self, body: Any, timeout: float | None = None) -> Answer:
+        """``timeout`` waits longer than the client's own for an answer, so a slow one can be measured."""
+        if timeout is None:
+            return self.request("POST", "/strategies/dry-run", json=body)
+        return self.request("POST", "/strategies/dry-run", json=body, timeout=timeout)
 
     def dry_run(self, dag: Any, world_ids: list[str] | None, node_ids_crc32: int, meta: dict | None = None) -> Answer:
         return self.request("POST", "/strategies/dry-run", json=self.submission_body(dag, world_ids, node_ids_crc32, meta))

@@ -58,14 +58,17 @@ class AdminScene:
         if wrong:
             raise TargetFailure(f"queue sizes that are not a count of messages: {wrong}")
 
-    def lists_exactly_matching(self) -> None:
+    def lists_matching(self) -> None:
+        """A filter never hides a queue whose name holds it. The contract gives ``filter`` no syntax (QMTL reads
+        ``tag=a,b;interval=60`` and lists everything for any other text), so what else a filtered read lists is
+        the target's own reading of the filter, not checked here."""
         wanted = {q for q in self._queues("the strategy") if self.filter in q}
         if not wanted:
             raise AssertionError(f"none of the strategy's queues holds {self.filter!r}")
         seen = set(self._stats())
-        if seen != wanted:
-            raise TargetFailure(f"statistics filtered by {self.filter!r}", expected=f"exactly {sorted(wanted)}",
-                                observed=f"{sorted(seen)[:10]} (lacking {sorted(wanted - seen)}, extra {sorted(seen - wanted)[:5]})")
+        if not wanted <= seen:
+            raise TargetFailure(f"statistics filtered by {self.filter!r}", expected=f"each of {sorted(wanted)}",
+                                observed=f"{sorted(seen)[:10]} (lacking {sorted(wanted - seen)})")
 
     # -- cleanup
     def cleanup(self) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from ..clients import token_craft
@@ -12,7 +13,24 @@ from .events_frames import frames_text
 from .events_keys import REFRESH_REFUSED
 from .events_streams import Streams
 
+
 # Phrase → the text a subscriber sends that is no command; each is a heartbeat.
+def frame_time(ts: Any) -> float | None:
+    """An ack's ``ts`` as seconds since the epoch. The contract gives it no form: the reference stack sends a
+    number, QMTL an ISO-8601 time with its offset; either names a time, anything else does not."""
+    if isinstance(ts, bool):
+        return None
+    if isinstance(ts, (int, float)):
+        return float(ts)
+    if isinstance(ts, str):
+        try:
+            moment = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return moment.timestamp() if moment.tzinfo is not None else None
+    return None
+
+
 HEARTBEATS = {
     "a frame of a type the Gateway does not know": '{"type": "ping", "n": 1}',
     "text that is not JSON": "still here",
@@ -45,10 +63,10 @@ class Control:
 
         acks = eventually(echoed, within=self.scenario.seconds(seconds),
                           what=f"an ack echoing last_id {', then '.join(map(repr, self.ack_ids))}")
-        stale = [f.payload for f in acks if not isinstance(f.payload.get("ts"), (int, float))
-                 or abs(f.payload["ts"] - time.time()) > 60]
+        stale = [f.payload for f in acks if (at := frame_time(f.payload.get("ts"))) is None or abs(at - time.time()) > 60]
         if stale:
-            raise TargetFailure("each ack", expected="a ts of the time it was sent (seconds since the epoch)", observed=str(stale))
+            raise TargetFailure("each ack", expected="a ts of the time it was sent (seconds since the epoch, or ISO-8601)",
+                                observed=str(stale))
 
     # -- refreshes
     def refresh_with_new_token(self) -> None:
@@ -82,8 +100,8 @@ class Control:
             return found[0]
 
         frame = eventually(acked, within=self.scenario.seconds(seconds), what="a refresh_ack")
-        if not isinstance(frame.payload.get("ts"), (int, float)):
-            raise TargetFailure("the refresh_ack", expected="a numeric ts", observed=str(frame.payload))
+        if frame_time(frame.payload.get("ts")) is None:
+            raise TargetFailure("the refresh_ack", expected="a ts (seconds since the epoch, or ISO-8601)", observed=str(frame.payload))
 
     def refresh_not_acknowledged(self) -> None:
         acks = self.streams.stream().frames(lambda f: f.type == "refresh_ack")

@@ -12,6 +12,7 @@ import re
 import uuid
 from typing import Any, Callable
 
+from .dagmanager_shapes import MIN_DIGEST_CHARS
 from .strategies_cases import Crafted
 
 SUPPORTED_SCHEMA_VERSIONS = {"v1", "1", "1.0"}
@@ -63,8 +64,9 @@ def supported_versions(body: Any, crafted: Crafted, earlier_ids: list[str]) -> l
         return [f"errors is {errors!r}, not a list of {{path, message, supported}}"]
     error = errors[0]
     problems = []
-    if error.get("path") != "schema_version":
-        problems.append(f"the error's path is {error.get('path')!r}, not 'schema_version'")
+    # The contract names the field `path` but not its form: the field's name, or a list of path segments.
+    if error.get("path") not in ("schema_version", ["schema_version"]):
+        problems.append(f"the error's path is {error.get('path')!r}, not 'schema_version' (or ['schema_version'])")
     if not isinstance(error.get("message"), str) or not error.get("message"):
         problems.append(f"the error's message is {error.get('message')!r}")
     supported = error.get("supported")
@@ -122,18 +124,25 @@ def error_code(status: int, body: Any) -> str | None:
 QUEUE_VERSION = "v1"
 
 
+def digest_start(node_id: str) -> str:
+    """A pattern for the start of a node id's digest, at least ``MIN_DIGEST_CHARS`` long: the contract's examples
+    show 12 and 22 hex digits and QMTL shows 8, so the length is the target's, the digits the node's."""
+    digest = node_id.split(":", 1)[-1]
+    head, rest = digest[:MIN_DIGEST_CHARS], digest[MIN_DIGEST_CHARS:]
+    return re.escape(head) + "".join(f"(?:{c}" for c in rest) + ")?" * len(rest)
+
+
 def queue_tail(node: dict) -> re.Pattern[str]:
-    """A node's queue name after its ``<world>.<domain>.`` prefix: ``<asset>_<NodeType>_<22 hex of its id>_v1``."""
-    digest = node["node_id"].split(":", 1)[-1][:22]
-    return re.compile(rf"[A-Za-z0-9_-]*_{re.escape(node['node_type'])}_{digest}_{QUEUE_VERSION}")
+    """A node's queue name after its ``<world>.<domain>.`` prefix: ``<asset>_<NodeType>_<start of its id's digest>_v1``."""
+    return re.compile(rf"[A-Za-z0-9_-]*_{re.escape(node['node_type'])}_{digest_start(node['node_id'])}_{QUEUE_VERSION}")
 
 
 def queue_name_problems(node: dict, entries: Any, prefixes: list[str]) -> list[str]:
-    """One queue per prefix (``<world>.<domain>.``), each ``<prefix><asset>_<NodeType>_<22 hex of the node id>_v1``."""
+    """One queue per prefix (``<world>.<domain>.``), each ``<prefix><asset>_<NodeType>_<start of the digest>_v1``."""
     node_id = node["node_id"]
     if not isinstance(entries, list):
         return [f"node {node_id} has no queue list: {entries!r}"]
-    digest = node_id.split(":", 1)[-1][:22]
+    digest = node_id.split(":", 1)[-1][:MIN_DIGEST_CHARS] + "…"
     tail = queue_tail(node)
     names = sorted(str(e.get("queue", "")) for e in entries if isinstance(e, dict))
     problems = []

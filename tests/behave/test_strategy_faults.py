@@ -110,7 +110,7 @@ PARAMS_NOT_OBJECT = [f"A strategy whose nodes' params are {p} is diffed like any
 REDIFF_REPLACED = [f"Diffed again with its {p} stream replaced, a strategy is asked to buffer the new stream only"
                    for p in ("first", "middle", "last")]
 REDIFF_UNCHANGED = "Diffed again unchanged, a strategy is asked to buffer nothing"
-WORLD_FILTERS = [f"Queue statistics filtered by the {w} world's id list exactly the strategy's queues that match it" for w in ("first", "second")]
+WORLD_FILTERS = [f"Queue statistics filtered by the {w} world's id still list the strategy's queues that match it" for w in ("first", "second")]
 STANDARD_HEALTH_ROWS = [
     f"The standard gRPC health service answers for {service}: {answer}"
     for service, answer in (
