@@ -37,6 +37,16 @@ def _states(answer: Answer) -> dict[str, Any]:
     return answer.body if answer.status == 200 and isinstance(answer.body, dict) else {}
 
 
+def refused_with_detail(what: str, answer: Answer) -> None:
+    """The contract's answer to a request a down component prevents: 503 with a one-line detail showing no internals."""
+    detail = answer.body.get("detail") if isinstance(answer.body, dict) else None
+    if answer.status != 503 or not isinstance(detail, str) or not detail.strip():
+        raise TargetFailure(what, expected="HTTP 503 with a non-empty detail", observed=answer.describe())
+    leaked = [mark for mark in INTERNAL_MARKS if mark in detail]
+    if leaked:
+        raise TargetFailure(f"the 503's detail shows internals ({leaked}): {detail!r}")
+
+
 class OutagesScene:
     def __init__(self, target: Target, scenario: Scenario, worlds: Worlds, strategies: "StrategiesScene") -> None:
         self.target = target
@@ -133,13 +143,7 @@ class OutagesScene:
         """A new strategy while a store it needs is down: 503 with a one-line detail, in time."""
         answer = self.strategies.submit([role], dag=self._fresh_dag())
         self._in_time("a submission during the outage", answer, within)
-        detail = answer.body.get("detail") if isinstance(answer.body, dict) else None
-        if answer.status != 503 or not isinstance(detail, str) or not detail.strip():
-            raise TargetFailure("a submission during the outage", expected="HTTP 503 with a non-empty detail",
-                                observed=answer.describe())
-        leaked = [mark for mark in INTERNAL_MARKS if mark in detail]
-        if leaked:
-            raise TargetFailure(f"the 503's detail shows internals ({leaked}): {detail!r}")
+        refused_with_detail("a submission during the outage", answer)
 
     def submission_accepted(self, role: str, within: float) -> None:
         """A new strategy while a service the worker needs later is down: accepted now, in time."""
@@ -200,13 +204,7 @@ class OutagesScene:
             if answer.status != 200 or not isinstance(body.get("queues"), list):
                 raise TargetFailure("a tag query", expected='HTTP 200 {"queues":[...]}', observed=answer.describe())
             return
-        detail = body.get("detail")
-        if answer.status != 503 or not isinstance(detail, str) or not detail.strip():
-            raise TargetFailure("a tag query with the DAG Manager down", expected="HTTP 503 with a non-empty detail",
-                                observed=answer.describe())
-        leaked = [mark for mark in INTERNAL_MARKS if mark in detail]
-        if leaked:
-            raise TargetFailure(f"the 503's detail shows internals ({leaked}): {detail!r}")
+        refused_with_detail("a tag query with the DAG Manager down", answer)
 
     # -- what outlived the outage
     def first_still_known(self) -> None:
