@@ -12,7 +12,7 @@ import re
 import uuid
 from typing import Any, Callable
 
-from .dagmanager_shapes import MIN_DIGEST_CHARS
+from .dagmanager_shapes import MIN_DIGEST_CHARS, digest
 from .strategies_cases import Crafted
 
 SUPPORTED_SCHEMA_VERSIONS = {"v1", "1", "1.0"}
@@ -124,17 +124,15 @@ def error_code(status: int, body: Any) -> str | None:
 QUEUE_VERSION = "v1"
 
 
-def digest_start(node_id: str) -> str:
-    """A pattern for the start of a node id's digest, at least ``MIN_DIGEST_CHARS`` long: the contract's examples
-    show 12 and 22 hex digits and QMTL shows 8, so the length is the target's, the digits the node's."""
-    digest = node_id.split(":", 1)[-1]
-    head, rest = digest[:MIN_DIGEST_CHARS], digest[MIN_DIGEST_CHARS:]
-    return re.escape(head) + "".join(f"(?:{c}" for c in rest) + ")?" * len(rest)
+# A node's queue name after its ``<world>.<domain>.`` prefix: ``<asset>_<NodeType>_<start of its id's digest>_v1``.
+QUEUE_TAIL = re.compile(rf"[A-Za-z0-9_-]*_(?P<type>[A-Za-z][A-Za-z0-9]*)_(?P<hex>[0-9a-f]+)_{QUEUE_VERSION}")
 
 
-def queue_tail(node: dict) -> re.Pattern[str]:
-    """A node's queue name after its ``<world>.<domain>.`` prefix: ``<asset>_<NodeType>_<start of its id's digest>_v1``."""
-    return re.compile(rf"[A-Za-z0-9_-]*_{re.escape(node['node_type'])}_{digest_start(node['node_id'])}_{QUEUE_VERSION}")
+def is_queue_of(tail: str, node: dict) -> bool:
+    """Whether a queue name's tail names this node: its type, then the start of its id's digest (the shapes' rule)."""
+    named = QUEUE_TAIL.fullmatch(tail)
+    return (named is not None and named.group("type") == node["node_type"]
+            and len(named.group("hex")) >= MIN_DIGEST_CHARS and digest(node["node_id"]).startswith(named.group("hex")))
 
 
 def queue_name_problems(node: dict, entries: Any, prefixes: list[str]) -> list[str]:
@@ -142,16 +140,15 @@ def queue_name_problems(node: dict, entries: Any, prefixes: list[str]) -> list[s
     node_id = node["node_id"]
     if not isinstance(entries, list):
         return [f"node {node_id} has no queue list: {entries!r}"]
-    digest = node_id.split(":", 1)[-1][:MIN_DIGEST_CHARS] + "…"
-    tail = queue_tail(node)
+    shown = digest(node_id)[:MIN_DIGEST_CHARS] + "…"
     names = sorted(str(e.get("queue", "")) for e in entries if isinstance(e, dict))
     problems = []
     if len(names) != len(prefixes):
         problems.append(f"node {node_id}: {len(names)} queues {names}, expected one under each of {sorted(prefixes)}")
     for prefix in prefixes:
-        own = [n for n in names if n.startswith(prefix) and tail.fullmatch(n[len(prefix):])]
+        own = [n for n in names if n.startswith(prefix) and is_queue_of(n[len(prefix):], node)]
         if len(own) != 1:
-            problems.append(f"node {node_id}: no single queue named {prefix}…_{node['node_type']}_{digest}_{QUEUE_VERSION} among {names}")
+            problems.append(f"node {node_id}: no single queue named {prefix}…_{node['node_type']}_{shown}_{QUEUE_VERSION} among {names}")
     flagged = [e for e in entries if isinstance(e, dict) and e.get("global") is not False]
     if flagged:
         problems.append(f"node {node_id}: a world's queue is not marked global: false: {flagged}")

@@ -6,7 +6,6 @@ target, so an empty answer can never equal an empty expectation.
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from ..clients.gateway import Answer
@@ -127,18 +126,18 @@ class QueuesPart:
             raise TargetFailure("GET /queues/by_tag", expected='HTTP 200 with {"queues": [...]}', observed=answer.describe())
         return queues
 
-    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], re.Pattern[str]]:
+    def _expected(self, roles: tuple[str, ...]) -> tuple[list[str], dict]:
         """The tagged stream's queue in each world, under the domain it was submitted for: ``<world>.<domain>.`` then
         ``<asset>_<NodeType>_<the start of its node id's digest>_v1``."""
         tagged = next(n for n in self.scene.state.strategy().nodes if n["tags"])
         domain = self.scene.state.latest.meta["execution_domain"]
-        return [f"{self.scene.worlds[r]}.{domain}." for r in roles], checks.queue_tail(tagged)
+        return [f"{self.scene.worlds[r]}.{domain}." for r in roles], tagged
 
     def _listing_problems(self, queues: list[dict], roles: tuple[str, ...]) -> list[str]:
-        prefixes, tail = self._expected(roles)
+        prefixes, tagged = self._expected(roles)
         problems = [f"a world's queue is not marked global: false: {q}" for q in queues if q.get("global") is not False]
         names = sorted(str(q.get("queue")) for q in queues)
-        matched = [p for p in prefixes if sum(n.startswith(p) and bool(tail.fullmatch(n[len(p):])) for n in names) == 1]
+        matched = [p for p in prefixes if sum(n.startswith(p) and checks.is_queue_of(n[len(p):], tagged) for n in names) == 1]
         if len(names) != len(prefixes) or len(matched) != len(prefixes):
             problems.append(f"listed {names}, expected exactly one queue under each of {prefixes}, "
                             f"named <asset>_<NodeType>_<the start of the tagged node's digest>_v1")
