@@ -93,6 +93,8 @@ def merge_phases(phases: list[Path], reports_dir: Path) -> None:
     for phase in phases:
         _move_tree(phase / "allure-results", reports_dir / "allure-results")
         _move_tree(phase / "artifacts", reports_dir / "artifacts")
+        # A phase that booted a stack of its own kept its services' logs: they stay, under the phase's name.
+        _move_tree(phase / "logs", reports_dir / "logs" / phase.name)
         console = phase / "console.log"
         if console.is_file():
             (reports_dir / "logs").mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,9 @@ class StackProvider(abc.ABC):
     name: str = "?"
     # Whether restart(), kill(), stop_service(), start_service(), pause() and resume() work: scenarios that need them are skipped elsewhere.
     restartable: bool = False
+    # Whether a second copy can run beside the first (its own processes, ports and stores): a parallel run's
+    # @serial scenarios then restart and stop services of their own copy while the workers use the first.
+    independent_copies: bool = False
 
     @abc.abstractmethod
     def start(self) -> StackEndpoints:

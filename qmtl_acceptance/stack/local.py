@@ -35,6 +35,7 @@ DATABASE = "qmtl"
 
 class LocalProcessStack(StackProvider):
     restartable = True
+    independent_copies = True
     # Subclasses needing longer boots (heavier imports) raise this.
     service_ready_seconds = SERVICE_READY_SECONDS
 

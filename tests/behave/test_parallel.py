@@ -151,7 +151,7 @@ def test_two_workers_give_one_run_with_one_verdict(tmp_path):
     closing = answer.stdout.strip().splitlines()[-1]
     assert closing == f"{summary['passed']} passed, 0 failed, {len(summary['skipped'])} skipped"
     assert summary["passed"] == summary["selected"] >= 4
-    assert "over 2 workers, then 2 @serial" in answer.stderr
+    assert "over 2 workers, and 2 @serial at the same time on a stack of their own" in answer.stderr
     cases = [c for f in (reports / "junit").glob("TESTS-*.xml") for c in ET.parse(f).getroot().iter("testcase")]
     assert len(cases) == summary["selected"]
     assert len(list((reports / "allure-results").glob("*-result.json"))) == summary["selected"]
@@ -160,3 +160,26 @@ def test_two_workers_give_one_run_with_one_verdict(tmp_path):
     assert sorted(p.name for p in (reports / "logs").glob("worker-*.console.log")) == ["worker-1.console.log",
                                                                                          "worker-2.console.log"]
     assert distribute.load_durations(reports), "the run recorded no durations"
+
+
+def test_a_target_with_one_copy_runs_the_serial_scenarios_after_the_workers(shared_stack, tmp_path):
+    """An external deployment cannot be copied: its @serial scenarios wait for the workers, on the same stack."""
+    reports = tmp_path / "reports"
+    settings = [a for key, value in shared_stack.userdata().items() for a in ("-D", f"{key}={value}")]
+    answer = _cli("-n", "2", "features/smoke", "features/dagmanager/restart.feature", *settings,
+                  "-D", "timeout_scale=3", "-D", f"reports_dir={reports}", timeout=300)
+    summary = json.loads((reports / "run.json").read_text())
+    assert answer.returncode == 0, answer.stdout[-3000:] + answer.stderr[-3000:]
+    assert "over 2 workers, then 2 @serial" in answer.stderr
+    assert "serial phase: 2 scenarios in" in answer.stderr
+    assert summary["passed"] >= 4 and len(summary["skipped"]) == 2, summary
+    assert not (reports / "logs" / "serial").exists(), "the serial phase booted a stack of its own"
+
+
+def test_perf_scenarios_wait_for_every_worker(full):
+    """Budgets are measured on a quiet machine: @perf runs after the workers, never beside them."""
+    from qmtl_acceptance.run.parallel import is_quiet, is_serial
+
+    perf = [i for i in full if "perf" in i.tags]
+    assert perf and all(is_serial(i) and is_quiet(i) for i in perf)
+    assert not any(is_quiet(i) for i in full if "perf" not in i.tags)
