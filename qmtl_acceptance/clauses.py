@@ -28,8 +28,12 @@ class Clause:
     says: str
 
 
+# libyaml's loader where PyYAML was built with it: the pure-Python one takes most of a short run's start-up.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load(path: Path = CATALOGUE) -> dict[str, Clause]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     clauses: dict[str, Clause] = {}
     for domain, entries in data.items():
         for entry in entries or []:

@@ -1,7 +1,9 @@
 """The features as data: each scenario with its area, its clauses and its known deviations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from behave.parser import parse_file
@@ -21,9 +23,39 @@ class ScenarioDoc:
     deviations: tuple[str, ...]
 
 
-def read_features(folder: Path) -> list[ScenarioDoc]:
+# Raised whenever ScenarioDoc changes shape, so a cache written by another version is never read.
+_CACHE_FORMAT = 1
+
+
+def read_features(folder: Path, cache: Path | None = None) -> list[ScenarioDoc]:
+    """Every scenario of the features under `folder`; with `cache`, parsed again only when a file changed
+    (expanding every outline's rows costs more than a short run's scenarios)."""
+    paths = sorted(folder.rglob("*.feature"))
+    if cache is None:
+        return _parse(paths, folder)
+    signature = [[str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size] for p in paths]
+    try:
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved["format"] == _CACHE_FORMAT and saved["signature"] == signature:
+            return [ScenarioDoc(d["area"], d["feature"], d["narrative"], d["name"], tuple(d["steps"]),
+                                tuple(d["clauses"]), tuple(d["deviations"])) for d in saved["docs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    docs = _parse(paths, folder)
+    temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"format": _CACHE_FORMAT, "signature": signature,
+                                         "docs": [asdict(d) for d in docs]}), encoding="utf-8")
+        os.replace(temporary, cache)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+    return docs
+
+
+def _parse(paths: list[Path], folder: Path) -> list[ScenarioDoc]:
     docs = []
-    for path in sorted(folder.rglob("*.feature")):
+    for path in paths:
         feature = parse_file(str(path))
         if feature is None:
             continue

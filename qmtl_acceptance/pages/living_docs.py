@@ -6,6 +6,7 @@ from html import escape
 from itertools import groupby
 from pathlib import Path
 
+from ..config import PROJECT_ROOT
 from .features_read import read_features
 from .html import badge, page
 
@@ -19,9 +20,14 @@ def last_results(run_json: Path) -> dict[tuple[str, str], tuple[str, str]]:
     return {(r["feature"], r["scenario"]): (r["status"], r.get("message", "")) for r in data.get("results", [])}
 
 
-def render(features_dir: Path, run_json: Path) -> str:
+# The parsed features, kept for the next run of this checkout (whatever its reports folder); a checkout
+# that cannot be written to parses them each time.
+FEATURES_CACHE = PROJECT_ROOT / ".cache" / "features.json"
+
+
+def render(features_dir: Path, run_json: Path, cache: Path | None = None) -> str:
     results = last_results(run_json)
-    docs = read_features(features_dir)
+    docs = read_features(features_dir, cache)
     body = [f"<p>{len(docs)} scenarios. Last results from <code>{escape(str(run_json))}</code>"
             f"{'' if results else ' (none yet: run the suite)'}.</p>"]
     for area, in_area in groupby(sorted(docs, key=lambda d: d.area), key=lambda d: d.area):
@@ -45,5 +51,5 @@ def render(features_dir: Path, run_json: Path) -> str:
 
 def write(features_dir: Path, reports_dir: Path) -> Path:
     target = reports_dir / "living-docs.html"
-    target.write_text(render(features_dir, reports_dir / "run.json"), encoding="utf-8")
+    target.write_text(render(features_dir, reports_dir / "run.json", FEATURES_CACHE), encoding="utf-8")
     return target

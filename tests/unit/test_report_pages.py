@@ -93,3 +93,21 @@ def test_categories_put_stack_failures_and_deviations_before_product_and_suite_d
             version = "0.9.1.dev4+g1a2b3c4d"
 
     assert qmtl_version(Installed()) == ("0.9.1.dev4+g1a2b3c4d", "1a2b3c4d")
+
+
+def test_the_features_cache_gives_the_parse_back_and_is_refreshed_when_a_feature_changes(tmp_path):
+    import shutil
+
+    folder = tmp_path / "features"
+    shutil.copytree(FEATURES / "smoke", folder / "smoke")
+    cache = tmp_path / "cache.json"
+    parsed = matrix.read_features(folder)
+    assert matrix.read_features(folder, cache) == parsed and cache.is_file()
+    assert matrix.read_features(folder, cache) == parsed, "the cached copy differs from the parse"
+    feature = next(folder.rglob("*.feature"))
+    text = feature.read_text()
+    feature.write_text(text.replace("Scenario: ", "Scenario: Renamed ", 1))
+    renamed = matrix.read_features(folder, cache)
+    assert renamed != parsed and renamed == matrix.read_features(folder)
+    cache.write_text("{not json")
+    assert matrix.read_features(folder, cache) == renamed
