@@ -50,6 +50,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "compose_file": ("docker-compose.e2e.yml", "target compose: the compose file to run"),
     "qmtl_config": ("", "target qmtl: a YAML fragment merged over the generated qmtl.yml"),
     "qmtl_python": ("the Python beside `qmtl` on PATH", "target qmtl: the Python whose environment has QMTL installed"),
+    "qmtl_controlbus": ("auto", "target qmtl: run a Kafka-protocol broker for QMTL's ControlBus: auto (when one can be had), on, off"),
     "fuzz_examples": ("8", "generated requests per operation in the robustness fuzz"),
     "fuzz_seconds": ("25", "the robustness fuzz's time budget per service, in seconds"),
     "fuzz_seed": ("20260401", "the robustness fuzz's seed, so a finding reproduces"),
@@ -57,6 +58,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "keep_logs": ("true", "keep each service's log under reports/logs/"),
     "backfill_strategy_<role>": ("", "the strategy (MODULE:CLASS) your runner runs for a backfill role, e.g. backfill_strategy_sample"),
 }
+CONTROLBUS_CHOICES = ("auto", "on", "off")
 # -D names for behave's formatters (AllureFormatter.issue_pattern, behave.formatter.*) carry a dot.
 _PASSED_THROUGH_PREFIXES = ("backfill_strategy_",)
 
@@ -97,6 +99,8 @@ class SuiteConfig:
     qmtl_config: str = ""
     # Target qmtl: the Python whose environment has QMTL installed.
     qmtl_python: str = ""
+    # Target qmtl: whether QMTL's ControlBus gets a broker (auto: when the broker and QMTL's Kafka client are there).
+    qmtl_controlbus: str = "auto"
     keep_logs: bool = True
     # The robustness fuzz, per service: cases per operation and phase, wall-clock budget, seed.
     fuzz_examples: int = 8
@@ -252,6 +256,11 @@ def _build(raw: Mapping[str, str], extra: Mapping[str, str]) -> SuiteConfig:
         values["qmtl_config"] = raw["qmtl_config"].strip()
     if "qmtl_python" in raw:
         values["qmtl_python"] = raw["qmtl_python"].strip()
+    if "qmtl_controlbus" in raw:
+        choice = raw["qmtl_controlbus"].strip().lower()
+        if choice not in CONTROLBUS_CHOICES:
+            raise ConfigError(f"setting qmtl_controlbus={raw['qmtl_controlbus']!r} is not one of: {', '.join(CONTROLBUS_CHOICES)}")
+        values["qmtl_controlbus"] = choice
     if "keep_logs" in raw:
         values["keep_logs"] = _parse_bool("keep_logs", raw["keep_logs"])
     config = SuiteConfig(**values)

@@ -80,7 +80,7 @@ Feature: Snapshots and live events on the event stream
     Then within 2 seconds the subscriber receives one activation snapshot per side, as WorldService holds them
     And for 1 second the subscriber receives no queue snapshot
 
-  @deviation.live_events_need_controlbus @clause.events.live.activation_delivered @clause.events.frames.cloudevents_envelope
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.live.activation_delivered @clause.events.frames.cloudevents_envelope
   Scenario: An activation change reaches the subscriber within 2 seconds
     Given a strategy in world "alpha" holds a token for its "activation" events
     And a subscriber has the event stream open with the strategy's token
@@ -89,7 +89,7 @@ Feature: Snapshots and live events on the event stream
     And every frame the subscriber received is a CloudEvents 1.0 event from the Gateway, each with its own id
     And every frame the subscriber received is a CloudEvents 1.0 event valid against the schema the Gateway publishes for its type
 
-  @deviation.live_events_need_controlbus @clause.events.live.every_socket @clause.events.live.in_order
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.live.every_socket @clause.events.live.in_order
   Scenario: Two subscribers of one world both receive every activation change, in order
     Given a "first" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
     And a "second" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
@@ -99,7 +99,7 @@ Feature: Snapshots and live events on the event stream
     Then within 2 seconds the "first" subscriber receives every activation change, in the order made
     And within 2 seconds the "second" subscriber receives every activation change, in the order made
 
-  @deviation.live_events_need_controlbus @clause.events.live.leaving_keeps_others
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.live.leaving_keeps_others
   Scenario: A subscriber that leaves does not take the world's other subscribers with it
     Given a "first" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
     And a "second" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
@@ -111,7 +111,7 @@ Feature: Snapshots and live events on the event stream
     When the strategy's long-side activation in world "alpha" changes to active with weight 0.6
     Then within 2 seconds the "second" subscriber receives every activation change, in the order made
 
-  @deviation.live_events_need_controlbus @clause.events.live.topic_filtered
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.live.topic_filtered
   Scenario: Only subscribers that asked for activation events receive activation changes
     Given a "activation" subscriber has the event stream open for the strategy's "activation" events in world "alpha"
     And a "queue" subscriber has the event stream open for the strategy's "queue" events in world "alpha"

@@ -33,7 +33,7 @@ Feature: Keeping an event stream open
     Then within 2 seconds the Gateway answers with a refresh acknowledgement
     And the stream stays open for 1 second
 
-  @deviation.live_events_need_controlbus @clause.events.frames.refresh_keeps_subscription
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.frames.refresh_keeps_subscription
   Scenario: After each of two refreshes the stream still carries its world's live events
     When the subscriber refreshes its stream with a new token for the same world and strategy
     Then within 2 seconds the Gateway answers with a refresh acknowledgement

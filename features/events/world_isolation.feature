@@ -7,7 +7,7 @@ Feature: World isolation on the event stream
   Background:
     Given the QMTL stack is running
 
-  @deviation.live_events_need_controlbus @clause.events.isolation.live
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.events.isolation.live
   Scenario: Each world's subscriber sees its own activation changes and never the other world's
     Given one strategy runs in worlds "alpha" and "beta"
     And a subscriber has the event stream open for the strategy's "activation" events in each world

@@ -22,7 +22,7 @@ Feature: The event stream under load
     Then all of them are connected within 3 seconds
     And the handshakes took a 95th-percentile time under 500 ms
 
-  @deviation.live_events_need_controlbus @clause.perf.stream.fans_out_promptly
+  @deviation.live_events_need_controlbus @deviation.activation_changes_typed_as_policy @clause.perf.stream.fans_out_promptly
   Scenario: One activation change reaches all 100 subscribers of a world promptly
     Given 100 subscribers of one strategy in world "alpha" have the event stream open, each holding its activation snapshot
     When the strategy's activation changes once

@@ -13,17 +13,21 @@ version 0) answered with error code 0 and the same correlation id.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import struct
+import subprocess
 from pathlib import Path
 
+from ..errors import StackError
 from .processes import ManagedProcess
 
 BROKER_NAME = "kafka"
 _API_VERSIONS = 18
 _CORRELATION_ID = 0x51A7
 _CLIENT_ID = b"qmtl-acceptance"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def find_broker(explicit: str = "") -> str:
@@ -44,6 +48,19 @@ def broker_process(binary: str, port: int, log_path: Path) -> ManagedProcess:
     argv = [binary, "broker", "--listener-url", listener, "--advertised-listener-url", listener,
             "--storage-engine", "memory://tansu/"]
     return ManagedProcess(BROKER_NAME, argv, log_path)
+
+
+def create_topic(binary: str, port: int, topic: str, timeout: float) -> None:
+    """One partition: the ControlBus's order per world is the order of one log."""
+    argv = [binary, "topic", "create", topic, "--broker", f"tcp://127.0.0.1:{port}", "--partitions", "1"]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise StackError(f"the ControlBus broker did not create topic {topic!r} within {timeout:.0f} s") from None
+    if done.returncode != 0:
+        said = _ANSI.sub("", done.stderr.strip() or done.stdout.strip())
+        last = (said or f"exit code {done.returncode}").splitlines()[-1]
+        raise StackError(f"the ControlBus broker refused to create topic {topic!r}: {last}")
 
 
 def api_versions_request() -> bytes:

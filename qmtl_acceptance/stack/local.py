@@ -190,7 +190,9 @@ class LocalProcessStack(StackProvider):
         if self._stopped:
             return
         self._stopped = True
-        for service in (*reversed(SERVICES), *reversed(STORES)):
+        # Services first, then whatever a subclass started beside them (a broker), the stores last.
+        extras = [name for name in self.services if name not in (*SERVICES, *STORES)]
+        for service in (*reversed(SERVICES), *extras, *reversed(STORES)):
             proc = self.services.get(service)
             if proc is not None:
                 self.resume(service)  # a paused process would sit out its stop signal's whole grace
@@ -283,7 +285,7 @@ class LocalProcessStack(StackProvider):
 
         assert self.endpoints is not None
         endpoints = self.endpoints
-        checks = [process_check(service) for service in (*STORES, *SERVICES) if service in self.services]
+        checks = [process_check(service) for service in self.services]
         checks.append(store_check("redis", lambda: redis_ready(endpoints.redis_url)))
         checks.append(store_check("postgres", lambda: postgres_answers(endpoints.postgres_dsn)))
         return checks

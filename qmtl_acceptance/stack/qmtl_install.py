@@ -72,7 +72,8 @@ if not commit:
         if described.returncode == 0 and described.stdout.strip():
             commit = described.stdout.strip()
             break
-print(json.dumps({"version": version, "commit": commit, "source": source}))
+kafka_client = importlib.util.find_spec("aiokafka") is not None
+print(json.dumps({"version": version, "commit": commit, "source": source, "kafka_client": kafka_client}))
 """
 PROBE_SECONDS = 60.0
 
@@ -85,6 +86,8 @@ class QmtlInstallation:
     # `git describe` of the source folder); "" when the installation does not say.
     commit: str = ""
     source: str = ""
+    # Whether its environment has aiokafka, the Kafka client QMTL's ControlBus imports when it is configured.
+    kafka_client: bool = False
 
     def describe(self) -> str:
         revision = f" at {self.commit}" if self.commit else " (revision unknown: installed from no git checkout)"
@@ -148,4 +151,5 @@ def installation_from_probe(python: str, answer: str) -> QmtlInstallation:
     if not isinstance(found, dict):
         found = {"version": str(found)}
     return QmtlInstallation(python=python, version=str(found.get("version") or "unknown version"),
-                            commit=str(found.get("commit") or ""), source=str(found.get("source") or ""))
+                            commit=str(found.get("commit") or ""), source=str(found.get("source") or ""),
+                            kafka_client=found.get("kafka_client") is True)

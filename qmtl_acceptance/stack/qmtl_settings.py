@@ -20,6 +20,13 @@ DAGMANAGER_GRPC_PORT = 50051
 # default, 0.3 s, is missed by one slow answer on a loaded machine, after which its Gateway answers
 # the world call with 500 or silently drops the world binding; the reference Gateway allows 3 s.
 WORLDSERVICE_TIMEOUT_SECONDS = 3.0
+# QMTL's documented ControlBus layout (operations/config/prod.yml): WorldService publishes every event
+# on its one topic, policy; the Gateway consumes activation, policy and queue; the DAG Manager publishes on queue.
+WORLDSERVICE_CONTROLBUS_TOPIC = "policy"
+GATEWAY_CONTROLBUS_TOPICS = ("activation", "policy", "queue")
+DAGMANAGER_CONTROLBUS_TOPIC = "queue"
+ACTIVATION_ACK_TOPIC = "control.activation.ack"
+CONTROLBUS_TOPICS = (*GATEWAY_CONTROLBUS_TOPICS, ACTIVATION_ACK_TOPIC)
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,8 @@ class QmtlLayout:
     events_secret: str
     token_ttl_seconds: int
     timeout_scale: float = 1.0
+    # host:port of the Kafka-protocol broker QMTL's ControlBus uses; "" leaves the ControlBus off.
+    controlbus: str = ""
 
     @property
     def worldservice_timeout(self) -> float:
@@ -43,6 +52,17 @@ class QmtlLayout:
 
 
 def qmtl_settings(layout: QmtlLayout) -> dict[str, Any]:
+    settings = _base_settings(layout)
+    if layout.controlbus:
+        brokers = [layout.controlbus]
+        settings["gateway"].update(controlbus_brokers=brokers, controlbus_topics=list(GATEWAY_CONTROLBUS_TOPICS),
+                                   controlbus_ack_topic=ACTIVATION_ACK_TOPIC)
+        settings["worldservice"].update(controlbus_brokers=brokers, controlbus_topic=WORLDSERVICE_CONTROLBUS_TOPIC)
+        settings["dagmanager"].update(controlbus_dsn=layout.controlbus, controlbus_queue_topic=DAGMANAGER_CONTROLBUS_TOPIC)
+    return settings
+
+
+def _base_settings(layout: QmtlLayout) -> dict[str, Any]:
     gateway = f"127.0.0.1:{layout.gateway_port}"
     worldservice_url = f"http://127.0.0.1:{layout.worldservice_port}"
     return {

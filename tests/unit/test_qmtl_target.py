@@ -99,3 +99,85 @@ def test_qmtl_services_run_qmtls_documented_commands_from_the_config_folder(tmp_
     assert commands["worldservice"].argv[:5] == ["/opt/qmtl/bin/python", "-m", "uvicorn", "qmtl.services.worldservice.api:create_app", "--factory"]
     assert commands["worldservice"].argv[-2:] == ["--port", "18080"]
     assert {str(proc.cwd) for proc in commands.values()} == {str(tmp_path / "qmtl")}
+
+
+def test_without_a_broker_the_qmtl_yml_leaves_the_controlbus_off(tmp_path):
+    settings = qmtl_settings(_layout(tmp_path))
+    for section in ("gateway", "dagmanager", "worldservice"):
+        assert not any(key.startswith("controlbus") for key in settings[section]), settings[section]
+
+
+def test_with_a_broker_every_service_gets_qmtls_documented_controlbus_layout(tmp_path):
+    from dataclasses import replace
+
+    settings = qmtl_settings(replace(_layout(tmp_path), controlbus="127.0.0.1:19092"))
+    gateway, dagmanager, worldservice = settings["gateway"], settings["dagmanager"], settings["worldservice"]
+    assert gateway["controlbus_brokers"] == worldservice["controlbus_brokers"] == ["127.0.0.1:19092"]
+    assert gateway["controlbus_topics"] == ["activation", "policy", "queue"]
+    assert gateway["controlbus_ack_topic"] == "control.activation.ack"
+    assert worldservice["controlbus_topic"] == "policy"
+    assert (dagmanager["controlbus_dsn"], dagmanager["controlbus_queue_topic"]) == ("127.0.0.1:19092", "queue")
+
+
+def _installation(kafka_client: bool):
+    from qmtl_acceptance.stack.qmtl_install import QmtlInstallation
+
+    return QmtlInstallation("/opt/qmtl/bin/python", "0.1.0", kafka_client=kafka_client)
+
+
+@pytest.mark.parametrize("choice, broker, client, expected", [
+    ("auto", "/bin/tansu", True, "/bin/tansu"),
+    ("auto", "", True, ""),
+    ("auto", "/bin/tansu", False, ""),
+    ("off", "/bin/tansu", True, ""),
+    ("on", "/bin/tansu", True, "/bin/tansu"),
+])
+def test_the_controlbus_runs_only_when_a_broker_and_qmtls_kafka_client_are_both_there(
+        tmp_path, monkeypatch, capfd, choice, broker, client, expected):
+    import qmtl_acceptance.stack.qmtl as qmtl_stack
+
+    monkeypatch.setattr(qmtl_stack, "find_broker", lambda: broker)
+    stack = QmtlProcessStack(_config(tmp_path, target="qmtl", qmtl_controlbus=choice))
+    stack.installation = _installation(client)
+    assert stack._controlbus_broker() == expected
+    said = capfd.readouterr().err
+    if expected:
+        assert "ControlBus is off" not in said
+    elif choice == "off":
+        assert "QMTL's ControlBus is off (qmtl_controlbus=off)" in said
+    else:
+        assert "QMTL's ControlBus is off: " in said and "Live events cannot reach subscribers" in said
+        assert ("no Kafka-protocol broker" in said) == (not broker)
+        assert ("has no aiokafka" in said) == (not client)
+
+
+@pytest.mark.parametrize("broker, client, missing", [
+    ("", True, "no Kafka-protocol broker on this machine"),
+    ("/bin/tansu", False, "QMTL's environment has no aiokafka"),
+])
+def test_controlbus_on_makes_a_missing_piece_an_error_naming_it(tmp_path, monkeypatch, broker, client, missing):
+    import qmtl_acceptance.stack.qmtl as qmtl_stack
+
+    monkeypatch.setattr(qmtl_stack, "find_broker", lambda: broker)
+    stack = QmtlProcessStack(_config(tmp_path, target="qmtl", qmtl_controlbus="on"))
+    stack.installation = _installation(client)
+    with pytest.raises(StackError) as caught:
+        stack._controlbus_broker()
+    assert str(caught.value).startswith("qmtl_controlbus=on, but ") and missing in str(caught.value)
+    _assert_one_line(str(caught.value))
+
+
+def test_a_bad_controlbus_choice_is_refused_naming_the_choices(tmp_path):
+    from qmtl_acceptance.config import load_config
+    from qmtl_acceptance.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"qmtl_controlbus='maybe' is not one of: auto, on, off"):
+        load_config({"target": "qmtl", "qmtl_controlbus": "maybe", "reports_dir": str(tmp_path)})
+    assert load_config({"qmtl_controlbus": " ON ", "reports_dir": str(tmp_path)}).qmtl_controlbus == "on"
+
+
+def test_the_qmtl_stack_is_not_copied_beside_itself():
+    """Its Gateway dials 127.0.0.1:50051 whatever it is told: a second copy would take the first's DAG Manager."""
+    from qmtl_acceptance.stack.reference import ReferenceStack
+
+    assert QmtlProcessStack.independent_copies is False and ReferenceStack.independent_copies is True
