@@ -75,9 +75,9 @@ class DiffChunk(_message.Message):
     queue_map: _containers.ScalarMap[str, str]
     sentinel_id: str
     buffer_nodes: _containers.RepeatedCompositeFieldContainer[BufferInstruction]
-    version: int
+    version: str
     crc32: int
-    def __init__(self, queue_map: _Optional[_Mapping[str, str]] = ..., sentinel_id: _Optional[str] = ..., buffer_nodes: _Optional[_Iterable[_Union[BufferInstruction, _Mapping]]] = ..., version: _Optional[int] = ..., crc32: _Optional[int] = ...) -> None: ...
+    def __init__(self, queue_map: _Optional[_Mapping[str, str]] = ..., sentinel_id: _Optional[str] = ..., buffer_nodes: _Optional[_Iterable[_Union[BufferInstruction, _Mapping]]] = ..., version: _Optional[str] = ..., crc32: _Optional[int] = ...) -> None: ...
 
 class ChunkAck(_message.Message):
     __slots__ = ("sentinel_id", "chunk_id")
@@ -161,5 +161,5 @@ class DiffResult(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     queue_map: _containers.ScalarMap[str, str]
     sentinel_id: str
-    version: int
-    def __init__(self, queue_map: _Optional[_Mapping[str, str]] = ..., sentinel_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    version: str
+    def __init__(self, queue_map: _Optional[_Mapping[str, str]] = ..., sentinel_id: _Optional[str] = ..., version: _Optional[str] = ...) -> None: ...

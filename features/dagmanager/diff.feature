@@ -17,7 +17,7 @@ Feature: Diffing a strategy with the DAG Manager
     And every node of the strategy gets one queue in that world's namespace for that domain
     And each queue-map key names its node, the node's interval and a compute key
     And each queue is named after its node's type and id
-    And every chunk carries the strategy's sentinel and one version above zero
+    And every chunk carries the strategy's sentinel and one version label
 
   # The node ids are the contract's pre-image of such params: the text of the list or string,
   # or the config when params is null.
@@ -38,14 +38,13 @@ Feature: Diffing a strategy with the DAG Manager
       | a string                              |
       | null, their settings in config        |
 
-  @clause.dagmanager.diff.namespace @clause.dagmanager.diff.worlds_apart @clause.dagmanager.diff.version_increases
+  @clause.dagmanager.diff.namespace @clause.dagmanager.diff.worlds_apart
   @deviation.compute_key_ignores_request
   Scenario Outline: A strategy diffed for two worlds in the "<domain>" domain gets each world's own queues
     Given a freshly built strategy of a price stream and one computation
     When the DAG Manager diffs it for worlds "alpha" and "beta" in the "<domain>" domain, acknowledging every chunk
     Then each world's diff gives every node one queue in that world's namespace for that domain
     And no queue or compute key is shared between the two worlds
-    And the second diff's version is above the first's
 
     @deviation.diff_domain_safe_mode_backtest
     Examples:
@@ -65,13 +64,12 @@ Feature: Diffing a strategy with the DAG Manager
     Then each world's diff gives every node one queue in that world's namespace for that domain
     And no queue or compute key is shared between the two worlds
 
-  @clause.dagmanager.diff.compute_key_per_run @clause.dagmanager.diff.version_increases
+  @clause.dagmanager.diff.compute_key_per_run
   @deviation.compute_key_ignores_request
   Scenario Outline: Two diffs for one world that differ only in their <field> get different compute keys
     Given a freshly built strategy of a price stream and one computation
     When the DAG Manager diffs it twice for world "alpha", the two runs differing only in their <field>
     Then the two runs' queue-map keys carry different compute keys
-    And the second diff's version is above the first's
 
     Examples:
       | field               |
@@ -101,7 +99,7 @@ Feature: Diffing a strategy with the DAG Manager
     And the diff arrived in at least 3 chunks
     And every node of the strategy gets one queue in that world's namespace for that domain
     And no queue-map key arrives in two chunks
-    And every chunk carries the strategy's sentinel and one version above zero
+    And every chunk carries the strategy's sentinel and one version label
     And each acknowledgement is answered with the sentinel and chunk id it named
 
   @deviation.buffering_on_schema_change_only

@@ -27,7 +27,7 @@ def step_diff_names(context):
     context.scenes.dagmanager.diffs.queues_named_after_nodes()
 
 
-@then("every chunk carries the strategy's sentinel and one version above zero")
+@then("every chunk carries the strategy's sentinel and one version label")
 def step_diff_sentinel(context):
     context.scenes.dagmanager.diffs.chunks_name_sentinel_and_version()
 
@@ -40,11 +40,6 @@ def step_diff_worlds_apart(context):
 @then("the two runs' queue-map keys carry different compute keys")
 def step_diff_runs_apart(context):
     context.scenes.dagmanager.diffs.compute_keys_apart()
-
-
-@then("the second diff's version is above the first's")
-def step_diff_version_up(context):
-    context.scenes.dagmanager.diffs.second_version_above_first()
 
 
 @then("every chunk carries the checksum of the DAG's node ids in the submitted order")
@@ -105,11 +100,6 @@ def step_position_resent(context, position):
 @then("the DAG Manager refuses the diff as an invalid argument, saying why")
 def step_diff_refused(context):
     context.scenes.dagmanager.diffs.refused_invalid_argument()
-
-
-@then("the latest diff's version is above every earlier diff's of the strategy")
-def step_diff_latest_version(context):
-    context.scenes.dagmanager.diffs.latest_version_above_earlier()
 
 
 @then("the queue-map key of each node that leaves out its interval names interval 0")

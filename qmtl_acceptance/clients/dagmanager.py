@@ -83,8 +83,8 @@ class DiffOutcome:
         return self.chunks[0].sentinel_id if self.chunks else ""
 
     @property
-    def version(self) -> int:
-        return self.chunks[0].version if self.chunks else 0
+    def version(self) -> str:
+        return self.chunks[0].version if self.chunks else ""
 
     @property
     def crc32(self) -> int | None:

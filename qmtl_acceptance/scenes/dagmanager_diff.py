@@ -175,17 +175,6 @@ class DiffScene:
             raise TargetFailure(f"worlds {first.world_role} and {second.world_role} share queues {sorted(shared_queues)[:3]} "
                                 f"and compute keys {sorted(keys[0] & keys[1])[:3]}")
 
-    def second_version_above_first(self) -> None:
-        first, second = (d.outcome.version for d in self.session.latest[:2])
-        if not second > first:
-            raise TargetFailure(f"the second diff of one strategy carries version {second}, the first {first}")
-
-    def latest_version_above_earlier(self) -> None:
-        diffs = self.session.strategy().diffs
-        earlier = max(d.outcome.version for d in diffs[:-1])
-        if not diffs[-1].outcome.version > earlier:
-            raise TargetFailure(f"the latest diff carries version {diffs[-1].outcome.version}, an earlier one {earlier}")
-
     def checksum_in_submitted_order(self) -> None:
         outcome = self.session.last().outcome
         _fail_on(shapes.checksum_problems(outcome.chunks, self.session.strategy().dag.node_ids), "chunk checksums")

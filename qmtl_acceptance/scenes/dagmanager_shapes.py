@@ -163,7 +163,8 @@ def buffer_field_problems(instructions: Sequence[Any], nodes: Sequence[Mapping[s
 
 
 def chunk_identity_problems(chunks: Sequence[Any], sentinel: str) -> list[str]:
-    """Every chunk names the sentinel; all chunks of one diff carry one version, above zero."""
+    """Every chunk names the sentinel; all chunks of one diff carry one version, a label that is not empty
+    (contract §7: `version=4`, unannotated, so a string; QMTL sends its strategy's version label, "v1")."""
     if not chunks:
         return ["the diff delivered no chunk"]
     problems = [f"chunk {i} names sentinel {c.sentinel_id!r}, expected {sentinel!r}"
@@ -171,8 +172,8 @@ def chunk_identity_problems(chunks: Sequence[Any], sentinel: str) -> list[str]:
     versions = sorted({c.version for c in chunks})
     if len(versions) != 1:
         problems.append(f"the chunks of one diff carry versions {versions}")
-    elif versions[0] <= 0:
-        problems.append(f"the diff's version is {versions[0]}, not above zero")
+    elif not versions[0].strip():
+        problems.append(f"the diff's version is {versions[0]!r}: no version label")
     return problems
 
 

@@ -47,7 +47,7 @@ def _refuse_params_not_object(dag_json: str) -> None:
 
 
 def build_chunk(
-    plans: list[QueuePlan], sentinel: str, version: int, new_queues: frozenset[str], crc: int, *, rebuffer: bool = False
+    plans: list[QueuePlan], sentinel: str, version: str, new_queues: frozenset[str], crc: int, *, rebuffer: bool = False
 ) -> pb.DiffChunk:
     # A queue created by this diff whose node keeps a window must be warmed up
     # with history before it serves; existing queues already hold theirs.

@@ -62,7 +62,8 @@ return dropped
 
 @dataclass(frozen=True)
 class Recorded:
-    version: int
+    # The strategy's version label (contract §7: a string), from a counter every diff and redo bumps.
+    version: str
     new_queues: frozenset[str]
 
 
@@ -125,7 +126,7 @@ class DagStore:
         offset = 4 if ctx is not None else 3
         added = results[offset : offset + len(plans)]
         new = frozenset(p.queue for p, flag in zip(plans, added, strict=False) if flag)
-        return Recorded(version=int(results[0]), new_queues=new)
+        return Recorded(version=f"v{int(results[0])}", new_queues=new)
 
     async def strategy_for_sentinel(self, sentinel: str) -> str | None:
         return await self._r.get(self._k("sentinel", sentinel))

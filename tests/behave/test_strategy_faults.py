@@ -79,7 +79,7 @@ TAG_ROWS_ALL = [
     'A tag query for "spot" and "bitcoin" at 60 seconds in "all" mode finds no stream',
     'A tag query for "crypto" and "spot" at 300 seconds in "all" mode finds no stream',
 ]
-REDO_SAME = "Redoing a diff without a new DAG keeps the strategy's queues and raises the version each time"
+REDO_SAME = "Redoing a diff without a new DAG keeps the strategy's queues, each time"
 LARGE = "A large strategy's diff arrives in several chunks that together hold every node's queue once"
 SIMULTANEOUS = "One strategy diffed for two worlds in simultaneous calls gets both worlds' queues"
 TWO_WORLDS = [f'A strategy diffed for two worlds in the "{d}" domain gets each world\'s own queues' for d in ("live", "dryrun", "backtest")]

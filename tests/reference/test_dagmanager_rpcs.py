@@ -80,7 +80,7 @@ def test_a_diff_streams_a_namespaced_queue_map_in_acknowledged_chunks(client):
     assert outcome.resends == [], "a caller that acknowledges at once never sees a re-send"
     assert outcome.sentinel_id == f"{sid}-sentinel"
     assert all(c.sentinel_id == outcome.sentinel_id for c in outcome.chunks)
-    assert outcome.version == 1
+    assert outcome.version == "v1"
     assert outcome.crc32 == node_ids_crc32(n["node_id"] for n in dag["nodes"])
     queue_bearing = {n["node_id"]: n for n in dag["nodes"] if n["node_type"] != "TagQueryNode"}
     assert len(outcome.queue_map) == 4
@@ -121,7 +121,7 @@ def test_diffing_for_a_second_world_adds_that_worlds_queues_and_bumps_the_versio
     first = client.diff(sid, dag, world_id="wa", execution_domain="live")
     second = client.diff(sid, dag, world_id="wb", execution_domain="live")
     again = client.diff(sid, dag, world_id="wa", execution_domain="live")
-    assert second.version == 2 and again.version == 3
+    assert second.version == "v2" and again.version == "v3"
     assert all(q.startswith("wb.live.") for q in second.queue_map.values())
     assert set(first.queue_map.values()) == set(again.queue_map.values())
     assert again.buffer_nodes == [], "queues that already exist need no warm-up"
@@ -253,7 +253,7 @@ def test_redo_diff_rebuilds_every_world_with_the_new_dag(client):
     new_dag = new.build().as_json()
     result = client.redo_diff(f"{sid}-sentinel", new_dag)
     assert result.sentinel_id == f"{sid}-sentinel"
-    assert result.version == 3
+    assert result.version == "v3"
     assert len(result.queue_map) == 4  # two nodes in two worlds
     assert {q.split(".")[0] for q in result.queue_map.values()} == {"wr1", "wr2"}
     for queue in old_queues:
@@ -261,7 +261,7 @@ def test_redo_diff_rebuilds_every_world_with_the_new_dag(client):
 
     again = client.redo_diff(f"{sid}-sentinel")
     assert dict(again.queue_map) == dict(result.queue_map), "an empty dag_json redoes the last DAG"
-    assert again.version == 4
+    assert again.version == "v4"
 
 
 def test_redo_diff_of_an_unknown_sentinel_is_not_found(client):
@@ -303,6 +303,6 @@ def test_state_is_in_redis_under_the_documented_keys_and_survives_a_restart(redi
     try:
         with DagManagerClient(address) as c:
             assert c.get_queues([tag], 60) == [{"queue": queue, "global": False}]
-            assert c.redo_diff(f"{sid}-sentinel").version == 2
+            assert c.redo_diff(f"{sid}-sentinel").version == "v2"
     finally:
         proc.stop()

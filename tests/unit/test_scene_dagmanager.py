@@ -129,18 +129,21 @@ def test_buffer_fields_catch_a_lag_that_is_not_the_period_and_a_lost_tag():
 # -- chunks, checksums, re-sends and acknowledgements
 
 
-def chunk(sentinel: str = "s-sentinel", version: int = 1, crc: int | None = None, entries: dict | None = None) -> pb.DiffChunk:
+def chunk(sentinel: str = "s-sentinel", version: str = "v1", crc: int | None = None, entries: dict | None = None) -> pb.DiffChunk:
     made = pb.DiffChunk(sentinel_id=sentinel, version=version, queue_map=entries or {})
     if crc is not None:
         made.crc32 = crc
     return made
 
 
-def test_chunk_identity_catches_a_wrong_sentinel_in_the_second_chunk_and_mixed_or_zero_versions():
+def test_chunk_identity_catches_a_wrong_sentinel_in_the_second_chunk_and_mixed_or_empty_versions():
     assert shapes.chunk_identity_problems([chunk(), chunk()], "s-sentinel") == []
+    assert shapes.chunk_identity_problems([chunk(version="2026.1")], "s-sentinel") == [], "any label is a version"
     assert "chunk 1 names sentinel 'other'" in shapes.chunk_identity_problems([chunk(), chunk("other")], "s-sentinel")[0]
-    assert "versions [1, 2]" in shapes.chunk_identity_problems([chunk(), chunk(version=2)], "s-sentinel")[0]
-    assert "not above zero" in shapes.chunk_identity_problems([chunk(version=0)], "s-sentinel")[0]
+    assert "versions ['v1', 'v2']" in shapes.chunk_identity_problems([chunk(), chunk(version="v2")], "s-sentinel")[0]
+    for empty in ("", " "):
+        assert "no version label" in shapes.chunk_identity_problems([chunk(version=empty)], "s-sentinel")[0]
+        assert "versions" in shapes.chunk_identity_problems([chunk(), chunk(version=empty)], "s-sentinel")[0]
     assert shapes.chunk_identity_problems([], "s-sentinel") == ["the diff delivered no chunk"]
 
 
@@ -222,7 +225,7 @@ def test_the_registries_are_phrases_of_the_vocabulary():
 
 def fake_session(queue_maps: dict[str, dict[str, str]], streams: dict[str, str], answer=None):
     strategy = DmStrategy("s1", DagBuilder("x").build(), streams=streams)
-    outcomes = {w: SimpleNamespace(queue_map=m, version=1) for w, m in queue_maps.items()}
+    outcomes = {w: SimpleNamespace(queue_map=m, version="v1") for w, m in queue_maps.items()}
     strategy.diffs = [SimpleNamespace(world_role=w, world_id=w, prefix=f"{w}.live.", outcome=o) for w, o in outcomes.items()]
     client = SimpleNamespace(get_queues=lambda tags, interval, mode: answer, queue_stats=lambda filter="": answer)
     scenario = SimpleNamespace(ids=lambda role: f"id-{role}", observe=lambda name, text: None, seconds=lambda s: s)
