@@ -8,4 +8,5 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit $?
-exec .venv/bin/python -m pytest -n auto --dist worksteal "$@"
+# The slowest tests are named at the end: where the command's minutes go.
+exec .venv/bin/python -m pytest -n auto --dist worksteal --durations=25 "$@"
