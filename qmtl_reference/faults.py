@@ -44,6 +44,7 @@ KNOWN: dict[str, str] = {
     "dedupe_keyed_by_world": "the Gateway dedupes per world, so one DAG is accepted again for another world",
     "dedupe_in_memory": "the Gateway remembers accepted DAGs only in its own memory, so a restart forgets them",
     "bind_first_world_only": "the Gateway binds a strategy submitted to several worlds only to the first",
+    "binding_dropped_on_slow_worldservice": "the Gateway accepts a strategy whose binding WorldService did not answer in time, and binds it nowhere",
     "bad_dag_json_500": "the Gateway crashes (500) on a dag_json that is not JSON or is a JSON list, as real QMTL does",
     "strategy_status_never_advances": "the Gateway runs no strategy worker, so every status stays queued, as in real QMTL",
     "strategy_events_not_recorded": "the Gateway's worker changes a strategy's status without recording the event",

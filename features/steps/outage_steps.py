@@ -71,3 +71,23 @@ def step_open_after(context, label, topics, world):
 @then('within {limit:Duration} the "{label}" subscriber receives that activation change')
 def step_label_receives_change(context, limit, label):
     context.scenes.events.streams.receives_change(label, limit)
+
+
+@when("{component:Component} hangs, taking calls and answering none")
+def step_hangs(context, component):
+    context.scenes.outages.hang(component)
+
+
+@when("{component:Component} answers calls again")
+def step_answers_again(context, component):
+    context.scenes.outages.answer_again(component)
+
+
+@when('a fresh strategy is sent to world "{world}" meanwhile')
+def step_fresh_sent(context, world):
+    context.scenes.outages.send_fresh(world)
+
+
+@then("the fresh strategy was accepted with a strategy id, or refused with a 503 and a detail")
+def step_fresh_either(context):
+    context.scenes.outages.fresh_accepted_or_refused()

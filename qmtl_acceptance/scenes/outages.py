@@ -71,6 +71,15 @@ class OutagesScene:
         self.target.start_service(service)
         self.down.discard(service)
 
+    def hang(self, component: str) -> None:
+        """Freeze a service: its port still takes calls and nothing answers them, slower than any timeout."""
+        service = COMPONENTS[component]
+        self.scenario.add_cleanup(lambda: self.target.provider.resume(service))
+        self.target.provider.pause(service)
+
+    def answer_again(self, component: str) -> None:
+        self.target.provider.resume(COMPONENTS[component])
+
     def _everything_back(self) -> None:
         # Whatever step failed, the next scenario gets the whole stack back.
         for service in sorted(self.down):
@@ -150,6 +159,19 @@ class OutagesScene:
         answer = self.strategies.submit([role], dag=self._fresh_dag())
         self._in_time("a submission during the outage", answer, within)
         self.strategies.accepted_with_id()
+
+    def send_fresh(self, role: str) -> None:
+        self.strategies.submit([role], dag=self._fresh_dag())
+
+    def fresh_accepted_or_refused(self) -> None:
+        """Either outcome is the Gateway's to choose; anything else (a 500, a 504, a 202 without an id) is not."""
+        answer = self.strategies.state.answer
+        if answer is None:
+            raise AssertionError("no strategy was sent meanwhile")
+        if answer.status == 503:
+            refused_with_detail("a submission while WorldService hangs", answer)
+        else:
+            self.strategies.accepted_with_id()
 
     def resent_accepted(self, role: str) -> None:
         """The strategy refused during the outage recorded nothing: sent again it is a new strategy, 202."""

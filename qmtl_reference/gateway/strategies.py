@@ -31,6 +31,7 @@ from ..common.ids import ID_MAX_LENGTH, ID_PATTERN
 from .dagmanager_client import DagManagerClient
 from .strategy_schema import ERRORS, DryRunAnswer, StrategyAccepted, submission_openapi
 from .submission import Submission, SubmissionRejected, encodable, validate
+from .worlds_proxy import WorldServiceUnavailable
 
 log = logging.getLogger("qmtl_reference.gateway.strategies")
 
@@ -186,7 +187,12 @@ async def _record(state, submission: Submission, strategy_id: str, claim: _Claim
     await stores.record_rows(strategy_id, submission.meta, bound)
     try:
         for world_id in bound:
-            await state.worldservice.bind(world_id, [strategy_id])
+            try:
+                await state.worldservice.bind(world_id, [strategy_id])
+            except WorldServiceUnavailable:
+                if not faults.is_active("binding_dropped_on_slow_worldservice"):
+                    raise
+                log.warning("binding %s to %s dropped: WorldService did not answer", strategy_id, world_id)
         await stores.commit_strategy(
             claim.redis_key, strategy_id, submission.dag, submission.dag_hash, submission.meta, submission.world_ids
         )

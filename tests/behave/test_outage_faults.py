@@ -16,7 +16,8 @@ WORLDSERVICE = ("While WorldService is down the Gateway names it alone and refus
 DAGMANAGER = "While the DAG Manager is down the Gateway names it alone and still accepts strategies; afterwards nothing is lost"
 REDIS = ("While Redis is down the Gateway says so and refuses new strategies; "
          "afterwards dedupe, bindings, activations and live events are back")
-EVERY = [POSTGRES, WORLDSERVICE, DAGMANAGER, REDIS]
+HANGS = "A strategy sent while WorldService hangs is refused with a 503 or bound once it answers, never accepted unbound"
+EVERY = [POSTGRES, WORLDSERVICE, DAGMANAGER, REDIS, HANGS]
 
 # fault → (the scenarios it must fail, a phrase one of their failures must carry)
 CASES = {
@@ -26,6 +27,7 @@ CASES = {
     "broker_reader_gives_up": ([REDIS], "the subscriber before receives activation change"),
     "dagmanager_health_ignores_redis": ([REDIS], "HealthCheck.Status said state 'running', expected 'degraded'"),
     "subscribe_waits_for_dagmanager": ([DAGMANAGER], "HTTP 200 with a compact JWT"),
+    "binding_dropped_on_slow_worldservice": ([HANGS], "world beta lists [], expected"),
 }
 
 
@@ -42,7 +44,7 @@ def test_every_outage_scenario_passes_on_the_reference_stack(behave_run):
     run = behave_run(OUTAGES, own_stack=True)
     assert run.returncode == 0, run.explain()
     assert sorted({_base(n) for n in run.statuses("passed")}) == sorted(EVERY), run.explain()
-    assert len(run.statuses("passed")) == 4, run.explain()
+    assert len(run.statuses("passed")) == 5, run.explain()
 
 
 def test_every_outage_scenario_has_a_fault_it_catches():
