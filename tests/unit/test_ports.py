@@ -6,12 +6,17 @@ import socket
 from qmtl_acceptance.stack.processes import free_port, port_is_free
 
 
-def test_a_listening_port_is_not_free_and_is_free_once_its_listener_closes():
+def _listening() -> tuple[socket.socket, int]:
     port = free_port()
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
     listener.listen()
+    return listener, port
+
+
+def test_a_listening_port_is_not_free_and_is_free_once_its_listener_closes():
+    listener, port = _listening()
     try:
         assert not port_is_free(port)
     finally:
@@ -21,11 +26,7 @@ def test_a_listening_port_is_not_free_and_is_free_once_its_listener_closes():
 
 def test_the_time_wait_a_stopped_server_leaves_does_not_hold_its_port():
     """The server side closes first, as a stopped server does: its end of the connection waits a minute."""
-    port = free_port()
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    listener.listen()
+    listener, port = _listening()
     client = socket.create_connection(("127.0.0.1", port))
     accepted, _ = listener.accept()
     accepted.close()
