@@ -37,6 +37,11 @@ def step_worlds_list_as_submitted(context, limit):
     context.scenes.strategies.worlds_list_as_submitted(limit)
 
 
+@then("within {limit:Duration} each world lists every strategy the Gateway accepted for it")
+def step_worlds_list_every_accepted(context, limit):
+    context.scenes.strategies.worlds_list_every_accepted(limit)
+
+
 @when('the strategy author submits it to {roles:WorldRoles} for the "{domain}" domain')
 def step_submit_to_worlds(context, roles, domain):
     context.scenes.strategies.submit(roles, domain)

@@ -198,6 +198,17 @@ class StrategiesScene:
 
         eventually(bindings, within=self.scenario.seconds(within), what="each world lists the strategies submitted to it")
 
+    def worlds_list_every_accepted(self, within: float) -> None:
+        """Every strategy the Gateway accepted is listed by each world it was sent to (other listings aside)."""
+        def listed() -> None:
+            for accepted in self.state.accepted:
+                for role in accepted.roles:
+                    seen = self.worlds.bindings(role)
+                    if accepted.strategy_id not in seen:
+                        raise TargetFailure(f"world {role} lists {sorted(seen)}, without {accepted.strategy_id}")
+
+        eventually(listed, within=self.scenario.seconds(within), what="each world lists every strategy accepted for it")
+
     def worlds_list_latest(self, roles: list[str], within: float) -> None:
         strategy_id = self.state.latest.strategy_id
         for role in roles:
