@@ -24,7 +24,7 @@ class ScenarioDoc:
 
 
 # Raised whenever ScenarioDoc changes shape, so a cache written by another version is never read.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 def read_features(folder: Path, cache: Path | None = None) -> list[ScenarioDoc]:
@@ -32,38 +32,44 @@ def read_features(folder: Path, cache: Path | None = None) -> list[ScenarioDoc]:
     (expanding every outline's rows costs more than a short run's scenarios)."""
     paths = sorted(folder.rglob("*.feature"))
     if cache is None:
-        return _parse(paths, folder)
+        return [doc for _, doc in _parse(paths, folder)]
     signature = [[str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size] for p in paths]
     try:
         saved = json.loads(cache.read_text(encoding="utf-8"))
         if saved["format"] == _CACHE_FORMAT and saved["signature"] == signature:
-            return [ScenarioDoc(d["area"], d["feature"], d["narrative"], d["name"], tuple(d["steps"]),
+            # The area is named from the folder now, not from the cache: the names are code, not features.
+            return [ScenarioDoc(_area(d["folder"]), d["feature"], d["narrative"], d["name"], tuple(d["steps"]),
                                 tuple(d["clauses"]), tuple(d["deviations"])) for d in saved["docs"]]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    docs = _parse(paths, folder)
+    parsed = _parse(paths, folder)
+    docs = [doc for _, doc in parsed]
     temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(json.dumps({"format": _CACHE_FORMAT, "signature": signature,
-                                         "docs": [asdict(d) for d in docs]}), encoding="utf-8")
+                                         "docs": [{**asdict(d), "folder": f} for f, d in parsed]}), encoding="utf-8")
         os.replace(temporary, cache)
     except OSError:
         temporary.unlink(missing_ok=True)
     return docs
 
 
-def _parse(paths: list[Path], folder: Path) -> list[ScenarioDoc]:
+def _area(folder_name: str) -> str:
+    return EPICS.get(folder_name, folder_name)
+
+
+def _parse(paths: list[Path], folder: Path) -> list[tuple[str, ScenarioDoc]]:
+    """(the feature's folder name, the doc) for every scenario."""
     docs = []
     for path in paths:
         feature = parse_file(str(path))
         if feature is None:
             continue
-        area = EPICS.get(path.parent.name, path.parent.name)
         for scenario in feature.walk_scenarios():
             tags = list(scenario.effective_tags)
-            docs.append(ScenarioDoc(
-                area, feature.name, "\n".join(feature.description), scenario.name,
+            docs.append((path.parent.name, ScenarioDoc(
+                _area(path.parent.name), feature.name, "\n".join(feature.description), scenario.name,
                 tuple(f"{s.keyword} {s.name}" for s in scenario.steps),
-                tuple(clause_ids(tags)), tuple(t.split(".", 1)[1] for t in tags if t.startswith("deviation."))))
+                tuple(clause_ids(tags)), tuple(t.split(".", 1)[1] for t in tags if t.startswith("deviation.")))))
     return docs

@@ -111,3 +111,16 @@ def test_the_features_cache_gives_the_parse_back_and_is_refreshed_when_a_feature
     assert renamed != parsed and renamed == matrix.read_features(folder)
     cache.write_text("{not json")
     assert matrix.read_features(folder, cache) == renamed
+
+
+def test_a_cached_scenario_takes_its_area_from_the_names_of_today_not_of_the_cache(tmp_path, monkeypatch):
+    import shutil
+
+    from qmtl_acceptance.pages import features_read
+
+    folder = tmp_path / "features"
+    shutil.copytree(FEATURES / "smoke", folder / "smoke")
+    cache = tmp_path / "cache.json"
+    matrix.read_features(folder, cache)
+    monkeypatch.setitem(features_read.EPICS, "smoke", "Renamed area")
+    assert {d.area for d in matrix.read_features(folder, cache)} == {"Renamed area"}
