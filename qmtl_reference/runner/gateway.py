@@ -1,11 +1,16 @@
-"""The runner's two Gateway calls: is it there, and submit the strategy (contract sections 2 and 5)."""
+"""The runner's two Gateway calls: is it there, and submit the strategy (contract sections 2 and 5).
+
+Plain `http.client`: the runner is a short-lived command launched once per
+backfill, and an HTTP library's import would cost more than both calls.
+"""
 from __future__ import annotations
 
+import base64
+import http.client
+import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import httpx
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from qmtl_reference import faults
 from qmtl_reference.sdk import SerializedDag
@@ -22,6 +27,15 @@ class Submission:
     node_ids: list[str]
 
 
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
 def _reason(exc: Exception) -> str:
     text = str(exc).strip()
     if faults.is_active("runner_gateway_error_type_only"):
@@ -32,7 +46,7 @@ def _reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
-def _detail(response: httpx.Response) -> str:
+def _detail(response: Answer) -> str:
     if faults.is_active("runner_refusal_without_detail"):
         return ""
     try:
@@ -61,10 +75,19 @@ def display_url(url: str) -> str:
 class GatewayClient:
     def __init__(self, base_url: str, *, timeout: float) -> None:
         self.base_url = display_url(base_url)
-        self._client = httpx.Client(base_url=base_url, timeout=timeout)
+        # The URL was checked when the command was parsed (args.py): an http(s) URL with a host.
+        parts = urlsplit(base_url)
+        connection = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        self._connection = connection(parts.hostname or "", parts.port, timeout=timeout)
+        self._prefix = parts.path.rstrip("/")
+        self._headers = {"Accept": "application/json"}
+        if parts.username is not None:
+            # Credentials in the URL authenticate, as any HTTP client takes them.
+            userinfo = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            self._headers["Authorization"] = "Basic " + base64.b64encode(userinfo.encode()).decode()
 
     def close(self) -> None:
-        self._client.close()
+        self._connection.close()
 
     def __enter__(self) -> "GatewayClient":
         return self
@@ -72,10 +95,24 @@ class GatewayClient:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Answer:
+        headers = dict(self._headers)
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        try:
+            self._connection.request(method, self._prefix + path, body=payload, headers=headers)
+            response = self._connection.getresponse()
+            return Answer(response.status, response.read().decode("utf-8", "replace"))
+        except (OSError, http.client.HTTPException):
+            self._connection.close()
+            raise
+
     def check_reachable(self) -> None:
         try:
-            response = self._client.get("/status")
-        except httpx.HTTPError as exc:
+            response = self._request("GET", "/status")
+        except (OSError, http.client.HTTPException) as exc:
             raise RunnerError(f"Gateway at {self.base_url} is unreachable: {_reason(exc)}", EXIT_GATEWAY) from None
         # 200 even when degraded: a degraded Gateway still accepts strategies.
         if response.status_code != 200:
@@ -89,8 +126,8 @@ class GatewayClient:
             "node_ids_crc32": dag.crc32,
         }
         try:
-            response = self._client.post("/strategies", json=body)
-        except httpx.HTTPError as exc:
+            response = self._request("POST", "/strategies", body)
+        except (OSError, http.client.HTTPException) as exc:
             raise RunnerError(f"submitting to the Gateway at {self.base_url} failed: {_reason(exc)}", EXIT_GATEWAY) from None
         payload = self._json(response)
         if response.status_code == 202 and isinstance(payload, dict) and payload.get("strategy_id"):
@@ -103,7 +140,7 @@ class GatewayClient:
         raise RunnerError(f"the Gateway refused the strategy: HTTP {response.status_code} {_detail(response)}", _refusal_exit())
 
     @staticmethod
-    def _json(response: httpx.Response) -> Any:
+    def _json(response: Answer) -> Any:
         try:
             return response.json()
         except ValueError:
