@@ -8,8 +8,8 @@ its own reports folder; their hooks, evidence and skips are the serial run's.
 While they run, this process watches the stack it started; a death ends the
 run exactly as in a serial run. The `@serial` scenarios (restarts, outages)
 never share a stack with other scenarios: where the target can run a second
-copy of itself (local processes), one more worker boots its own copy and runs
-them while the others run; elsewhere they run in this process against the
+copy of itself (local processes; QMTL's in a network namespace of its own),
+one more worker boots its own copy and runs them while the others run; elsewhere they run in this process against the
 same stack after the workers are done. Every phase's reports merge into one
 set with one ledger, one closing line, one exit code.
 """
@@ -68,7 +68,7 @@ def _worker_args(args: list[str], worker: Worker) -> list[str]:
     return [*located, "-D", f"reports_dir={worker.folder}"]
 
 
-def _start(worker: Worker, args: list[str], handoff: Path | None) -> None:
+def _start(worker: Worker, args: list[str], handoff: Path | None, launcher: Sequence[str] = ()) -> None:
     env = dict(os.environ, **{LIST_ENV: str(worker.folder / "scenarios.list")})
     env.pop(attached.ATTACH_ENV, None)
     if handoff is not None:
@@ -76,7 +76,8 @@ def _start(worker: Worker, args: list[str], handoff: Path | None) -> None:
     worker.folder.mkdir(parents=True, exist_ok=True)
     console = open(worker.folder / "console.log", "wb")
     worker.started = time.monotonic()
-    worker.process = subprocess.Popen([sys.executable, "-m", "qmtl_acceptance.cli", *_worker_args(args, worker)],
+    command = [*launcher, sys.executable, "-m", "qmtl_acceptance.cli", *_worker_args(args, worker)]
+    worker.process = subprocess.Popen(command,
                                       stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT, env=env)
     console.close()
 
@@ -159,7 +160,7 @@ def run_parallel(args: list[str], items: list[SelectedScenario], workers: int, r
     try:
         # The serial worker boots its copy while this process boots the workers' one.
         if beside is not None:
-            _start(beside, args, None)
+            _start(beside, args, None, provider.copy_launcher())
         booted = time.monotonic()
         try:
             endpoints = provider.start()
@@ -168,6 +169,8 @@ def run_parallel(args: list[str], items: list[SelectedScenario], workers: int, r
             return
         apart = (f"and {len(serial)} @serial at the same time on a stack of their own" if beside
                  else f"then {len(after)} @serial")
+        if serial and not beside and provider.why_no_copies:
+            apart += f" (no second {provider.name} stack: {provider.why_no_copies})"
         if beside and quiet:
             apart += f", then {len(quiet)} @perf alone"
         _say(f"{provider.name} stack ready in {time.monotonic() - booted:.2f} s; "

@@ -25,6 +25,12 @@ class StackProvider(abc.ABC):
     # Whether a second copy can run beside the first (its own processes, ports and stores): a parallel run's
     # @serial scenarios then restart and stop services of their own copy while the workers use the first.
     independent_copies: bool = False
+    # Why not, when it cannot: said once the run decides where its @serial scenarios go.
+    why_no_copies: str = ""
+
+    def copy_launcher(self) -> list[str]:
+        """The prefix a second copy's worker command runs under (empty: as it is)."""
+        return []
 
     @abc.abstractmethod
     def start(self) -> StackEndpoints:

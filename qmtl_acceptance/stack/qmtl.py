@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from ..errors import StackError
+from . import private_network
 from .broker import BROKER_NAME, broker_process, broker_ready, create_topic, find_broker
 from .local import STORE_READY_SECONDS, LocalProcessStack
 from .processes import ManagedProcess, free_port, port_is_free
@@ -64,8 +65,20 @@ def _say(message: str) -> None:
 class QmtlProcessStack(LocalProcessStack):
     name = "qmtl"
     service_ready_seconds = QMTL_SERVICE_READY_SECONDS
-    # Its Gateway dials the DAG Manager at 127.0.0.1:50051 whatever it is told: a second copy cannot run.
-    independent_copies = False
+
+    # Its Gateway dials the DAG Manager at 127.0.0.1:50051 whatever it is told: a second copy
+    # runs only with a loopback of its own, in a network namespace of its own.
+    @property
+    def independent_copies(self) -> bool:  # type: ignore[override]
+        return not private_network.why_unavailable()
+
+    @property
+    def why_no_copies(self) -> str:  # type: ignore[override]
+        reason = private_network.why_unavailable()
+        return f"its Gateway always dials 127.0.0.1:{DAGMANAGER_GRPC_PORT} and {reason}" if reason else ""
+
+    def copy_launcher(self) -> list[str]:
+        return private_network.launcher()
 
     def __init__(self, config) -> None:
         super().__init__(config)

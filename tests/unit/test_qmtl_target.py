@@ -176,8 +176,20 @@ def test_a_bad_controlbus_choice_is_refused_naming_the_choices(tmp_path):
     assert load_config({"qmtl_controlbus": " ON ", "reports_dir": str(tmp_path)}).qmtl_controlbus == "on"
 
 
-def test_the_qmtl_stack_is_not_copied_beside_itself():
-    """Its Gateway dials 127.0.0.1:50051 whatever it is told: a second copy would take the first's DAG Manager."""
+@pytest.mark.parametrize("reason", ["", "unshare(CLONE_NEWNET) failed: Operation not permitted (it needs root or CAP_SYS_ADMIN)"])
+def test_the_qmtl_stack_is_copied_beside_itself_only_in_a_network_namespace_of_its_own(reason, monkeypatch, tmp_path):
+    """Its Gateway dials 127.0.0.1:50051 whatever it is told: a second copy needs a loopback of its own."""
+    from qmtl_acceptance.config import load_config
+    from qmtl_acceptance.stack import private_network
     from qmtl_acceptance.stack.reference import ReferenceStack
 
-    assert QmtlProcessStack.independent_copies is False and ReferenceStack.independent_copies is True
+    monkeypatch.setattr(private_network, "why_unavailable", lambda: reason)
+    stack = QmtlProcessStack(load_config({"target": "qmtl", "reports_dir": str(tmp_path)}))
+    assert stack.independent_copies is (reason == "")
+    assert stack.copy_launcher() == [sys.executable, "-m", "qmtl_acceptance.stack.private_network", "--"]
+    if reason:
+        assert stack.why_no_copies == f"its Gateway always dials 127.0.0.1:50051 and {reason}"
+    else:
+        assert stack.why_no_copies == ""
+    reference = ReferenceStack(load_config({"reports_dir": str(tmp_path)}))
+    assert reference.independent_copies is True and reference.copy_launcher() == [] and reference.why_no_copies == ""
