@@ -40,9 +40,13 @@ def _reason(exc: Exception) -> str:
     text = str(exc).strip()
     if faults.is_active("runner_gateway_error_type_only"):
         return type(exc).__name__
+    if isinstance(exc, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
+        return "the Gateway disconnected without answering"
     for marker in ("Connection refused", "Name or service not known", "timed out", "No route to host"):
         if marker.lower() in text.lower():
             return marker.lower()
+    if isinstance(exc, http.client.BadStatusLine):
+        return f"the Gateway answered in a protocol that is not HTTP: {text}"
     return text or type(exc).__name__
 
 
