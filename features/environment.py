@@ -24,7 +24,7 @@ from qmtl_acceptance.logscan import LogWatch
 from qmtl_acceptance.run import allure_extras, gate
 from qmtl_acceptance.runner import runner_clock_settable
 from qmtl_acceptance.scenes import Scenario, Scenes, Target
-from qmtl_acceptance.stack import provider_for
+from qmtl_acceptance.stack import attached, provider_for
 
 # The Gherkin's vocabulary, before behave compiles the step patterns that use it.
 register_type(**vocabulary.types())
@@ -73,7 +73,9 @@ def before_all(context):
     if timings:
         detail = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(timings.items()))
         print(f"qmtl-acceptance: {target.name} stack ready ({detail})", file=sys.__stderr__, flush=True)
-    context.log_watch = LogWatch(target.provider.log_files())
+    # Beside other workers a service's log interleaves their scenarios with ours: no line of it can be held
+    # to this scenario, so the command that runs the workers watches those logs for the whole phase instead.
+    context.log_watch = LogWatch({} if attached.beside_other_workers() else target.provider.log_files())
     context.clause_ledger = clauses.ClauseLedger(clauses.load_cached())
     results = context.suite.reports_dir / "allure-results"
     version, commit = allure_extras.qmtl_version(target.provider)

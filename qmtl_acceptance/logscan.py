@@ -2,7 +2,8 @@
 
 A ``LogWatch`` remembers where each service log ended when a scenario began;
 ``new_errors()`` returns, per service, the excerpt of every traceback or
-unhandled-error line written since.
+unhandled-error line written since. With -n N the command running the workers
+holds one for the whole phase (their scenarios interleave in a shared stack's logs).
 """
 from __future__ import annotations
 

@@ -45,6 +45,8 @@ class RunLedger:
     selected: list[ScenarioKey] = field(default_factory=list)
     results: list[ScenarioResult] = field(default_factory=list)
     stop: Stop | None = None
+    # Unhandled errors services logged while workers shared them, by service: no one scenario can be held to them.
+    service_errors: dict[str, str] = field(default_factory=dict)
     started_at: float = field(default_factory=time.time)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -75,7 +77,7 @@ class RunLedger:
     def exit_code(self) -> int:
         if self.stop is not None:
             return {"not_started": NOT_STARTED, "interrupted": INTERRUPTED}.get(self.stop.kind, FAILED)
-        if self.count("failed"):
+        if self.count("failed") or self.service_errors:
             return FAILED
         if not self.count("passed"):
             return NOTHING_TESTED
@@ -93,6 +95,9 @@ class RunLedger:
             if self.stop.kind == "interrupted":
                 return f"interrupted after {ran} of {total} scenarios ({tally}{left})"
             return f"stopped after {ran} of {total} scenarios: {first_line(self.stop.message)} ({tally}{left})"
+        if self.service_errors:
+            return (f"{tally}; {', '.join(sorted(self.service_errors))} logged an unhandled error while workers "
+                    "shared the stack, which no one scenario can be held to")
         if not passed and not failed:
             if not ran:
                 return "nothing tested: no scenario ran"

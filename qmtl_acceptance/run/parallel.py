@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..logscan import LogWatch
 from ..stack import attached
 from . import distribute, gate, merge, outcome
 from .selection import LIST_ENV, SelectedScenario
@@ -177,10 +178,14 @@ def run_parallel(args: list[str], items: list[SelectedScenario], workers: int, r
              f"{len(parallel)} scenarios over {len(crew)} workers, {apart}")
         handoff = attached.hand_off(provider, endpoints, root / "stack")
         watchdog = gate.watch(provider.liveness_checks())
+        # The workers' scenarios interleave in the shared stack's logs: this process holds the log invariant for them.
+        shared_logs = LogWatch(provider.log_files())
+        shared_logs.mark()
         try:
             for worker in crew:
                 _start(worker, args, handoff)
             _wait(everyone)
+            _hold_shared_logs(shared_logs, ledger)
         except KeyboardInterrupt:
             ledger.stop_once("interrupted", "interrupted")
             _stop_all(everyone)
@@ -200,6 +205,14 @@ def run_parallel(args: list[str], items: list[SelectedScenario], workers: int, r
         merge.merge_phases(phases, reports_dir)
         merge.discard(root)
         _write_clauses(items, ledger, reports_dir)
+
+
+def _hold_shared_logs(watch: LogWatch, ledger: outcome.RunLedger) -> None:
+    for service, excerpt in sorted(watch.new_errors().items()):
+        ledger.service_errors[service] = excerpt
+        _say(f"{service} logged an unhandled error while the workers shared the stack (its log: "
+             f"{_shown(watch.files[service])}); no one scenario can be held to it:\n"
+             + "\n".join("  " + line for line in excerpt.splitlines()[:12]))
 
 
 def _serial_here(args: list[str], serial: list[SelectedScenario], folder: Path, provider, endpoints,

@@ -72,6 +72,7 @@ def write_summary(reports_dir: Path, ledger: RunLedger, target: str = "") -> Non
                      "seconds": round(r.seconds, 3)} for r in ledger.results],
         "skipped": [{"feature": r.key.feature, "scenario": r.key.name, "reason": r.message} for r in ledger.skipped()],
         "not_run": [{"feature": k.feature, "scenario": k.name} for k in ledger.not_run()],
+        "service_errors": ledger.service_errors,
         "stop": None if ledger.stop is None else {"kind": ledger.stop.kind, "message": ledger.stop.message},
     }
     summary = reports_dir / SUMMARY

@@ -87,6 +87,11 @@ def shared() -> SharedStack | None:
     return _shared
 
 
+def beside_other_workers() -> bool:
+    """Whether this process is a worker on a stack other workers use at the same time."""
+    return bool(os.environ.get(ATTACH_ENV, "").strip())
+
+
 @dataclass(frozen=True)
 class Handoff:
     target: str
