@@ -9,9 +9,11 @@ While they run, this process watches the stack it started; a death ends the
 run exactly as in a serial run. The `@serial` scenarios (restarts, outages)
 never share a stack with other scenarios: where the target can run a second
 copy of itself (local processes; QMTL's in a network namespace of its own),
-one more worker boots its own copy and runs them while the others run; elsewhere they run in this process against the
-same stack after the workers are done. Every phase's reports merge into one
-set with one ledger, one closing line, one exit code.
+one more worker boots its own copy and runs them while the others run;
+elsewhere they run in this process against the same stack after the workers
+are done. The workers interleave in the shared stack's logs, so this process
+holds the log invariant for the whole phase. Every phase's reports merge into
+one set with one ledger, one closing line, one exit code.
 """
 from __future__ import annotations
 
