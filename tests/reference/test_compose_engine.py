@@ -208,7 +208,10 @@ def _why_no_engine() -> str:
 @pytest.mark.skipif(bool(_why_no_engine()), reason=_why_no_engine() or "an engine can be had")
 def test_the_suite_passes_on_the_compose_target_on_a_real_engine(tmp_path):
     done = subprocess.run(
-        ["bash", str(ENGINE_SCRIPT), "run", "-D", "timeout_scale=3", "-D", f"reports_dir={tmp_path / 'reports'}"],
+        # The @perf budgets want a quiet machine, and this runs beside the other tests: they are held on the
+        # reference stack's own run; here the compose target is held to every other scenario.
+        ["bash", str(ENGINE_SCRIPT), "run", "-D", "timeout_scale=3", "-D", f"reports_dir={tmp_path / 'reports'}",
+         "--tags=~@perf"],
         capture_output=True,
         text=True,
         timeout=ENGINE_RUN_SECONDS,
